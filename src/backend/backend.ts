@@ -1,0 +1,52 @@
+/** @file The kernel interface every backend implements: flat strided views in, fresh contiguous views out. */
+import type { DType } from '../dtype/index.js';
+import type { View } from './view.js';
+
+/** elementwise functions of one argument */
+export type UnaryOp =
+  | 'neg' | 'abs' | 'sign' | 'exp' | 'log' | 'log1p' | 'expm1' | 'sqrt' | 'rsqrt' | 'sin' | 'cos'
+  | 'tanh' | 'sigmoid' | 'erf' | 'floor' | 'ceil' | 'round' | 'square' | 'reciprocal' | 'not';
+/** elementwise functions of two arguments (inputs already broadcast-compatible) */
+export type BinaryOp =
+  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'mod' | 'atan2'
+  | 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual' | 'and' | 'or';
+/** reductions */
+export type ReduceOp = 'sum' | 'prod' | 'max' | 'min';
+
+/**
+ * Kernels. Inputs are read through their strides (transposed, sliced and broadcast views are
+ * fine) and never written; every output is a fresh contiguous view. Shapes have been checked
+ * by the caller (shape rules live in shape/), so kernels only assert what they rely on.
+ * Float math is done in float64 and rounded on store; reductions accumulate in float64.
+ */
+export interface Backend {
+  readonly name: string;
+  /** out[i] = f(x[i]); `out` is the output dtype (e.g. 'float32' for exp of int32, 'bool' for not) */
+  readonly unary: (op: UnaryOp, x: View, out: DType) => View;
+  /** out[i] = f(a[i], b[i]) over the broadcast `shape`; comparisons and and/or give 'bool' */
+  readonly binary: (op: BinaryOp, a: View, b: View, shape: readonly number[], out: DType) => View;
+  /** out[i] = cond[i] ? a[i] : b[i] over the broadcast `shape` */
+  readonly where: (cond: View, a: View, b: View, shape: readonly number[], out: DType) => View;
+  /** reduce over sorted, distinct `axes`; the output drops them (keepdims is a reshape above) */
+  readonly reduce: (op: ReduceOp, x: View, axes: readonly number[]) => View;
+  /** index (int32) of the first max/min along `axis` (NaN counts as the extreme, as NumPy); axis dropped */
+  readonly argReduce: (op: 'argmax' | 'argmin', x: View, axis: number) => View;
+  /** cumulative sum along axis; `exclusive` shifts by one (first is 0), `reverse` runs from the end */
+  readonly cumsum: (x: View, axis: number, exclusive: boolean, reverse: boolean) => View;
+  /** int32 indices that sort along axis (stable; NaN last ascending, first descending) */
+  readonly argsort: (x: View, axis: number, descending: boolean) => View;
+  /** batched [..., M, K] @ [..., K, N] with broadcast batch dims (both rank >= 2; batch shape given) */
+  readonly matmul: (a: View, b: View, batch: readonly number[]) => View;
+  /** out[..., i, ...] = x[..., idx[...], ...]: NumPy take along `axis` (indices replace that axis) */
+  readonly take: (x: View, indices: View, axis: number) => View;
+  /** out = x with indices (same rank as x) selecting along axis: torch.gather / take_along_axis */
+  readonly gather: (x: View, indices: View, axis: number) => View;
+  /** the adjoint of gather: zeros of `shape`, then out[..idx[i]..] += updates[i] along axis */
+  readonly scatterAdd: (shape: readonly number[], indices: View, updates: View, axis: number) => View;
+  /** pads each axis by [before, after]: constant `value`, or 'reflect' (mirror without the edge) */
+  readonly pad: (x: View, widths: readonly (readonly [number, number])[], mode: 'constant' | 'reflect', value: number) => View;
+  /** joins views of equal shape but `axis` */
+  readonly concat: (xs: readonly View[], axis: number) => View;
+  /** converts dtype (float -> int truncates toward zero; to bool is `!== 0`) */
+  readonly cast: (x: View, to: DType) => View;
+}
