@@ -1,0 +1,4 @@
+/** @file Kernels on flat strided storage: the Backend interface, views, and the reference kernels. */
+export type { Backend, BinaryOp, ReduceOp, UnaryOp } from './backend.js';
+export * from './view.js';
+export { reference } from './reference.js';

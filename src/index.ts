@@ -1,0 +1,12 @@
+/** @file shapegrad's public surface. */
+export * from './ops/index.js';
+export {
+  arange, eye, fromArray, fromNested, full, isTensor, item, linspace, named, ones, tensor, toArray, toNested, zeros,
+  type AnyTensor, type BoundaryError, type Scalar, type Tensor,
+} from './tensor/index.js';
+export type { DType, NumericDType } from './dtype/index.js';
+export {
+  ShapeMismatchError, ValueError,
+  type Axes, type Dim, type PadWidths, type RuntimeShape, type Shape, type SliceSpec,
+} from './shape/index.js';
+export type { ShapeError } from '../types/index.js';

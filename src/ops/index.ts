@@ -1,0 +1,8 @@
+/** @file Public ops over tensors (the primitive table stays inside this folder, reached through bind). */
+export * from './elementwise.js';
+export * from './reduce.js';
+export * from './linalg.js';
+export * from './layout.js';
+export * from './join.js';
+export * from './indexing.js';
+export type { Operand } from './operand.js';

@@ -1,0 +1,204 @@
+/** @file The primitive table: every primitive's shape/dtype rule and kernel, one entry each. */
+import {
+  contiguous, isContiguous, type BinaryOp, type ReduceOp, type UnaryOp, type View,
+} from '../backend/index.js';
+import type { Abstract, PrimitiveDef } from '../core/index.js';
+import type { DType } from '../dtype/index.js';
+import {
+  broadcastShapes, checkBroadcastTo, concatPlan, contiguousStrides, gatherShape, matmulPlan, normAxis, numel,
+  padShape, reduceShape, reshapeShape, ShapeMismatchError, slicePlan, takeShape, transposePerm, ValueError,
+  type PadWidths, type SliceSpec,
+} from '../shape/index.js';
+
+/** the parameters of each primitive (tensors are positional inputs; everything else is here) */
+export interface ParamsOf {
+  unary: { readonly op: UnaryOp; readonly out: DType };
+  binary: { readonly op: BinaryOp; readonly out: DType };
+  where: { readonly out: DType };
+  reduce: { readonly op: ReduceOp; readonly axes: readonly number[] };
+  argReduce: { readonly op: 'argmax' | 'argmin'; readonly axis: number };
+  cumsum: { readonly axis: number; readonly exclusive: boolean; readonly reverse: boolean };
+  argsort: { readonly axis: number; readonly descending: boolean };
+  matmul: Record<string, never>;
+  reshape: { readonly shape: readonly number[] };
+  transpose: { readonly perm: readonly number[] };
+  broadcastTo: { readonly shape: readonly number[] };
+  slice: { readonly specs: readonly SliceSpec[] };
+  pad: { readonly widths: PadWidths; readonly mode: 'constant' | 'reflect'; readonly value: number };
+  concat: { readonly axis: number };
+  take: { readonly axis: number };
+  gather: { readonly axis: number };
+  scatterAdd: { readonly shape: readonly number[]; readonly axis: number };
+  cast: { readonly to: DType };
+  stopGradient: Record<string, never>;
+}
+/** the name of a primitive */
+export type PrimName = keyof ParamsOf;
+
+const one = (xs: readonly Abstract[]): Abstract => xs[0]!;
+const requireDType = (op: string, x: Abstract, ok: readonly DType[]): void => {
+  if (!ok.includes(x.dtype)) throw new ValueError(op, `dtype ${x.dtype} is not supported (expected ${ok.join(' or ')})`);
+};
+const view = (v: View, shape: readonly number[], strides: readonly number[], offset: number): View =>
+  ({ dtype: v.dtype, data: v.data, shape, strides, offset }) as View;
+
+/** every primitive, each in one place: name, shape/dtype rule, kernel */
+export const primitives: { readonly [P in PrimName]: PrimitiveDef<ParamsOf[P]> } = {
+  unary: {
+    name: 'unary',
+    abstract: (xs, { out }) => ({ shape: one(xs).shape, dtype: out }),
+    impl: (b, [x], { op, out }) => b.unary(op, x!, out),
+  },
+  binary: {
+    name: 'binary',
+    abstract: ([a, b], { op, out }) => ({ shape: broadcastShapes(a!.shape, b!.shape, op) as number[], dtype: out }),
+    impl: (be, [a, b], { op, out }) => be.binary(op, a!, b!, broadcastShapes(a!.shape, b!.shape, op) as number[], out),
+  },
+  where: {
+    name: 'where',
+    abstract: ([c, a, b], { out }) => {
+      requireDType('where', c!, ['bool']);
+      return { shape: broadcastShapes(broadcastShapes(c!.shape, a!.shape, 'where') as number[], b!.shape, 'where') as number[], dtype: out };
+    },
+    impl: (be, [c, a, b], { out }) =>
+      be.where(c!, a!, b!, broadcastShapes(broadcastShapes(c!.shape, a!.shape) as number[], b!.shape) as number[], out),
+  },
+  reduce: {
+    name: 'reduce',
+    abstract: ([x], { op, axes }) => {
+      if (x!.dtype === 'bool' && (op === 'sum' || op === 'prod')) return { shape: reduceShape(x!.shape, axes, false, op) as number[], dtype: 'int32' };
+      return { shape: reduceShape(x!.shape, axes, false, op) as number[], dtype: x!.dtype };
+    },
+    impl: (b, [x], { op, axes }) => b.reduce(op, x!, [...axes].sort((p, q) => p - q)),
+  },
+  argReduce: {
+    name: 'argReduce',
+    abstract: ([x], { op, axis }) => ({ shape: reduceShape(x!.shape, axis, false, op) as number[], dtype: 'int32' }),
+    impl: (b, [x], { op, axis }) => b.argReduce(op, x!, normAxis(op, axis, x!.shape)),
+  },
+  cumsum: {
+    name: 'cumsum',
+    abstract: ([x], { axis }) => {
+      normAxis('cumsum', axis, x!.shape);
+      return { shape: x!.shape, dtype: x!.dtype === 'bool' ? 'int32' : x!.dtype };
+    },
+    impl: (b, [x], { axis, exclusive, reverse }) => b.cumsum(x!, normAxis('cumsum', axis, x!.shape), exclusive, reverse),
+  },
+  argsort: {
+    name: 'argsort',
+    abstract: ([x], { axis }) => {
+      normAxis('argsort', axis, x!.shape);
+      return { shape: x!.shape, dtype: 'int32' };
+    },
+    impl: (b, [x], { axis, descending }) => b.argsort(x!, normAxis('argsort', axis, x!.shape), descending),
+  },
+  matmul: {
+    name: 'matmul',
+    abstract: ([a, b]) => {
+      if (a!.dtype !== b!.dtype) throw new ValueError('matmul', `dtypes differ (${a!.dtype} vs ${b!.dtype})`);
+      requireDType('matmul', a!, ['float32', 'int32']);
+      return { shape: matmulPlan(a!.shape, b!.shape).out, dtype: a!.dtype };
+    },
+    impl: (be, [a, b]) => {
+      const { a2, b2, batch, out } = matmulPlan(a!.shape, b!.shape);
+      const r = be.matmul(reshapeView(a!, a2), reshapeView(b!, b2), batch);
+      return reshapeView(r, out);
+    },
+  },
+  reshape: {
+    name: 'reshape',
+    abstract: ([x], { shape }) => ({ shape: reshapeShape(x!.shape, shape) as number[], dtype: x!.dtype }),
+    impl: (_, [x], { shape }) => reshapeView(x!, reshapeShape(x!.shape, shape) as number[]),
+  },
+  transpose: {
+    name: 'transpose',
+    abstract: ([x], { perm }) => ({ shape: transposePerm(x!.shape, perm).map((i) => x!.shape[i]!), dtype: x!.dtype }),
+    impl: (_, [x], { perm }) => {
+      const p = transposePerm(x!.shape, perm);
+      return view(x!, p.map((i) => x!.shape[i]!), p.map((i) => x!.strides[i]!), x!.offset);
+    },
+  },
+  broadcastTo: {
+    name: 'broadcastTo',
+    abstract: ([x], { shape }) => {
+      checkBroadcastTo('broadcastTo', x!.shape, shape);
+      return { shape, dtype: x!.dtype };
+    },
+    impl: (_, [x], { shape }) => {
+      const lead = shape.length - x!.shape.length;
+      return view(x!, shape, shape.map((_d, i) => (i < lead || x!.shape[i - lead] === 1 ? 0 : x!.strides[i - lead]!)), x!.offset);
+    },
+  },
+  slice: {
+    name: 'slice',
+    abstract: ([x], { specs }) => ({ shape: slicePlan(x!.shape, specs).filter((a) => !a.index).map((a) => a.len), dtype: x!.dtype }),
+    impl: (_, [x], { specs }) => {
+      const plan = slicePlan(x!.shape, specs);
+      let offset = x!.offset;
+      const shape: number[] = [], strides: number[] = [];
+      plan.forEach((a, i) => {
+        if (a.len > 0 || a.index) offset += a.start * x!.strides[i]!;
+        if (!a.index) { shape.push(a.len); strides.push(a.step * x!.strides[i]!); }
+      });
+      return view(x!, shape, strides, numel(shape) === 0 ? x!.offset : offset);
+    },
+  },
+  pad: {
+    name: 'pad',
+    abstract: ([x], { widths, mode }) => ({ shape: padShape(x!.shape, widths, mode) as number[], dtype: x!.dtype }),
+    impl: (b, [x], { widths, mode, value }) => b.pad(x!, widths, mode, value),
+  },
+  concat: {
+    name: 'concat',
+    abstract: (xs, { axis }) => {
+      const d = xs[0]?.dtype;
+      xs.forEach((x, i) => { if (x.dtype !== d) throw new ValueError('concat', `input ${i} has dtype ${x.dtype}, input 0 has ${d}`); });
+      return { shape: concatPlan(xs.map((x) => x.shape), axis).shape, dtype: d ?? 'float32' };
+    },
+    impl: (b, xs, { axis }) => b.concat(xs, concatPlan(xs.map((x) => x.shape), axis).axis),
+  },
+  take: {
+    name: 'take',
+    abstract: ([x, i], { axis }) => {
+      requireDType('take', i!, ['int32']);
+      return { shape: takeShape(x!.shape, i!.shape, axis) as number[], dtype: x!.dtype };
+    },
+    impl: (b, [x, i], { axis }) => b.take(x!, i!, normAxis('take', axis, x!.shape)),
+  },
+  gather: {
+    name: 'gather',
+    abstract: ([x, i], { axis }) => {
+      requireDType('gather', i!, ['int32']);
+      return { shape: gatherShape(x!.shape, i!.shape, axis) as number[], dtype: x!.dtype };
+    },
+    impl: (b, [x, i], { axis }) => b.gather(x!, i!, normAxis('gather', axis, x!.shape)),
+  },
+  scatterAdd: {
+    name: 'scatterAdd',
+    abstract: ([i, u], { shape, axis }) => {
+      requireDType('scatterAdd', i!, ['int32']);
+      gatherShape(shape, i!.shape, axis);
+      if (i!.shape.some((d, k) => d !== u!.shape[k]) || i!.shape.length !== u!.shape.length) {
+        throw new ShapeMismatchError('scatterAdd', 'updates must have the shape of the indices', [i!.shape, u!.shape]);
+      }
+      return { shape, dtype: u!.dtype };
+    },
+    impl: (b, [i, u], { shape, axis }) => b.scatterAdd(shape, i!, u!, normAxis('scatterAdd', axis, shape)),
+  },
+  cast: {
+    name: 'cast',
+    abstract: ([x], { to }) => ({ shape: one([x!]).shape, dtype: to }),
+    impl: (b, [x], { to }) => (x!.dtype === to ? x! : b.cast(x!, to)),
+  },
+  stopGradient: {
+    name: 'stopGradient',
+    abstract: (xs) => one(xs),
+    impl: (_, [x]) => x!,
+  },
+};
+
+/** a view of `v` with a new shape of the same size: free when contiguous, else a copy */
+const reshapeView = (v: View, shape: readonly number[]): View => {
+  const c = isContiguous(v) ? v : contiguous(v);
+  return view(c, shape, contiguousStrides(shape), c.offset);
+};
