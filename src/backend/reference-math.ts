@@ -66,12 +66,12 @@ export const roundHalfEven = (x: number): number => {
   if (!Number.isFinite(x)) return x;
   const f = Math.floor(x);
   const frac = x - f; // exact for every finite double
-  const r = Math.round(x);
+  const r = frac > 0.5 || (frac === 0.5 && f % 2 !== 0) ? f + 1 : f;
   return r === 0 ? 0 * x : r; // 0 * x is -0 for negative x, as round(-0.4) = -0
 };
 
-/** -1, 0 or 1 by sign; NaN and signed zeros are returned as they are */
-export const sign = (x: number): number => (x > 0 ? 1 : x < 0 ? -1 : x);
+/** -1, 0 or 1 by sign; NaN stays NaN and both zeros give +0 (as NumPy) */
+export const sign = (x: number): number => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN);
 
 /** a ** b as C99 pow: 1 ** anything and (-1) ** +-Infinity are 1, where JavaScript gives NaN */
 export const powFloat = (a: number, b: number): number =>

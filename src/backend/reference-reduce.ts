@@ -2,7 +2,7 @@
 import { arith, type DType } from '../dtype/index.js';
 import { ShapeMismatchError, ValueError } from '../shape/index.js';
 import type { ReduceOp } from './backend.js';
-import { lines, storeAs, without } from './reference-shared.js';
+import { lines, without } from './reference-shared.js';
 import { empty, offsets, type View } from './view.js';
 
 /** how a reduction starts and folds one more element in (float64 accumulator) */

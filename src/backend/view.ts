@@ -1,6 +1,6 @@
 /** @file Strided views over flat storage: the only thing kernels see (never a Tensor). */
 import { allocate, type DType, type StorageOf } from '../dtype/index.js';
-import { contiguousStrides, numel } from '../shape/dims.js';
+import { contiguousStrides, numel } from '../shape/index.js';
 
 /** a strided window on flat storage: element [i0, i1, ...] is data[offset + sum(ik * strides[k])] */
 export interface View<D extends DType = DType> {

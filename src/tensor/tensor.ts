@@ -1,6 +1,6 @@
 /** @file The Tensor value: an immutable, frozen handle on a strided view, with its shape in the type. */
 import type { DType } from '../dtype/index.js';
-import type { View } from '../backend/view.js';
+import type { View } from '../backend/index.js';
 import { numel, type Dim, type RuntimeShape, type Shape } from '../shape/index.js';
 
 declare const SHAPE: unique symbol;

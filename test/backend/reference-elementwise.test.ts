@@ -9,7 +9,7 @@ describe('unary on float32', () => {
   const cases: readonly (readonly [UnaryOp, readonly number[], readonly number[]])[] = [
     ['neg', [1, -2, 0], [-1, 2, -0]],
     ['abs', [-1.5, 2, -0], [1.5, 2, 0]],
-    ['sign', [-3, 0, 2, NaN, -0], [-1, 0, 1, NaN, -0]],
+    ['sign', [-3, 0, 2, NaN, -0], [-1, 0, 1, NaN, 0]],
     ['exp', [0, 1, -Infinity], [1, Math.E, 0]],
     ['log', [1, 0, -1, Math.E], [0, -Infinity, NaN, 1]],
     ['log1p', [0, 1e-7, Math.E - 1], [0, 9.9999995e-8, 1]],
