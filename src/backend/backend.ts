@@ -18,6 +18,8 @@ export type ReduceOp = 'sum' | 'prod' | 'max' | 'min';
  * fine) and never written; every output is a fresh contiguous view. Shapes have been checked
  * by the caller (shape rules live in shape/), so kernels only assert what they rely on.
  * Float math is done in float64 and rounded on store; reductions accumulate in float64.
+ * Integer semantics (wrapping mul, integer pow/mod) follow the *output* dtype: `binary` with
+ * out 'int32' assumes integer inputs, and 'div' has no int32 form (callers cast to float32).
  */
 export interface Backend {
   readonly name: string;

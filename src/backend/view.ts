@@ -34,7 +34,8 @@ export const isContiguous = (v: View): boolean => {
  */
 export const offsets = (shape: readonly number[], strides: readonly number[], offset: number): Int32Array | Float64Array => {
   const n = numel(shape);
-  const out = n < 2 ** 31 ? new Int32Array(n) : new Float64Array(n);
+  const reach = shape.reduce((m, d, k) => m + Math.max(0, d - 1) * Math.abs(strides[k]!), offset);
+  const out = reach < 2 ** 31 ? new Int32Array(n) : new Float64Array(n);
   const r = shape.length;
   if (n === 0) return out;
   const idx = new Array<number>(r).fill(0);
