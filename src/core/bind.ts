@@ -1,17 +1,14 @@
-/** @file bind: applies a primitive to tensors (checks shapes, runs the kernel, wraps the result). */
+/** @file bind: applies a primitive to tensors (shape rule, kernel, and a tape entry when traced). */
 import { reference, type Backend } from '../backend/index.js';
 import { sameShape, showShape } from '../shape/index.js';
 import { fromView, viewOf, type AnyTensor } from '../tensor/index.js';
 import type { PrimitiveDef } from './primitive.js';
+import { applyTraced } from './trace.js';
 
 /** the kernels every op runs on (the reference kernels are the oracle for faster ones) */
 export const backend: Backend = reference;
 
-/**
- * Applies `prim` to `inputs`: its shape rule first (so errors name the op and the shapes),
- * then its kernel, then wraps the result as a new frozen tensor.
- */
-export const bind = <Params>(prim: PrimitiveDef<Params>, inputs: readonly AnyTensor[], params: Params): AnyTensor => {
+const evaluate = <Params>(prim: PrimitiveDef<Params>, inputs: readonly AnyTensor[], params: Params): AnyTensor => {
   const views = inputs.map(viewOf);
   const out = prim.abstract(views, params);
   const view = prim.impl(backend, views, params);
@@ -20,3 +17,15 @@ export const bind = <Params>(prim: PrimitiveDef<Params>, inputs: readonly AnyTen
   }
   return fromView(view);
 };
+
+/**
+ * Applies `prim` to `inputs`: its shape rule first (so errors name the op and the shapes),
+ * then its kernel; at every active autodiff level the inputs reach, the application is
+ * recorded with the primitive's VJP rule.
+ */
+export const bind = <Params>(prim: PrimitiveDef<Params>, inputs: readonly AnyTensor[], params: Params): AnyTensor =>
+  applyTraced(
+    inputs,
+    (primals) => evaluate(prim, primals, params),
+    (primals, output) => (ct) => prim.vjp(ct, primals, output, params),
+  );

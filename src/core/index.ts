@@ -1,3 +1,6 @@
-/** @file The primitive interface and bind (the trace stack joins here with autodiff). */
+/** @file The primitive interface, bind, and the trace stack autodiff is built on. */
 export type { Abstract, PrimitiveDef } from './primitive.js';
 export { backend, bind } from './bind.js';
+export {
+  applyCustom, applyTraced, backward, idAt, live, newTracer, tapeStats, withTrace, type Pullback, type Trace,
+} from './trace.js';

@@ -42,10 +42,23 @@ export const arith = <D extends DType>(d: D): Arith<D> => (d === 'bool' ? 'int32
 /** the dtype of transcendental functions (exp, log, sin...): always float32 */
 export type Floating<D extends DType> = D extends DType ? 'float32' : never;
 
+// float32 storage is Float64Array while `withFloat64` runs (checkGrad's finite differences need
+// double precision all the way through); nothing else ever sees the difference.
+let float64Depth = 0;
+/** runs f with float32 tensors stored and computed in float64 (used by checkGrad) */
+export const withFloat64 = <T>(f: () => T): T => {
+  float64Depth++;
+  try {
+    return f();
+  } finally {
+    float64Depth--;
+  }
+};
+
 /** a zero-filled storage array of dtype d */
 export const allocate = <D extends DType>(dtype: D, size: number): StorageOf[D] => {
   const arrays: { readonly [K in DType]: (n: number) => StorageOf[K] } = {
-    float32: (n) => new Float32Array(n),
+    float32: (n) => (float64Depth > 0 ? new Float64Array(n) as Float64Array as never : new Float32Array(n)),
     int32: (n) => new Int32Array(n),
     bool: (n) => new Uint8Array(n),
   };
@@ -58,5 +71,5 @@ export const isDType = (x: unknown): x is DType => x === 'float32' || x === 'int
 /** converts a JS value to what dtype d stores (float32 rounding, int32 truncation toward zero, bool 0/1) */
 export const coerce = (dtype: DType, v: number | boolean): number => {
   const n = typeof v === 'boolean' ? (v ? 1 : 0) : v;
-  return dtype === 'bool' ? (n !== 0 ? 1 : 0) : dtype === 'int32' ? n | 0 : Math.fround(n);
+  return dtype === 'bool' ? (n !== 0 ? 1 : 0) : dtype === 'int32' ? n | 0 : float64Depth > 0 ? n : Math.fround(n);
 };

@@ -1,6 +1,6 @@
 /** @file Operands of elementwise ops: tensors or JS numbers (weakly typed scalars that adopt the other dtype). */
 import { bind } from '../core/index.js';
-import { arith, promote, type Arith, type DType, type Promote } from '../dtype/index.js';
+import { allocate, arith, coerce, promote, type Arith, type DType, type Promote } from '../dtype/index.js';
 import { ValueError, type AsShape, type Shape } from '../shape/index.js';
 import { fromView, isTensor, type AnyTensor, type Tensor } from '../tensor/index.js';
 import { fromStorage } from '../backend/index.js';
@@ -31,7 +31,8 @@ export const arithDType = (a: Operand, b: Operand): DType => arith(commonDType(a
 
 /** a rank-0 constant */
 export const scalar = (v: number, dtype: DType): AnyTensor => {
-  const data = dtype === 'float32' ? new Float32Array([v]) : dtype === 'int32' ? new Int32Array([v]) : new Uint8Array([v ? 1 : 0]);
+  const data = allocate(dtype, 1);
+  data[0] = coerce(dtype, v);
   return fromView(fromStorage(dtype, data, []));
 };
 /** a runtime operand as a tensor of `dtype`: numbers become scalars; int dtypes refuse fractions */

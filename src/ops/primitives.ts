@@ -1,14 +1,20 @@
-/** @file The primitive table: every primitive's shape/dtype rule and kernel, one entry each. */
+/** @file The primitive table: every primitive's shape/dtype rule, kernel and VJP rule, one entry each. */
 import {
   contiguous, isContiguous, type BinaryOp, type ReduceOp, type UnaryOp, type View,
 } from '../backend/index.js';
-import type { Abstract, PrimitiveDef } from '../core/index.js';
+import { bind, type Abstract, type PrimitiveDef } from '../core/index.js';
 import type { DType } from '../dtype/index.js';
 import {
   broadcastShapes, checkBroadcastTo, concatPlan, contiguousStrides, gatherShape, matmulPlan, normAxis, numel,
   padShape, reduceShape, reshapeShape, ShapeMismatchError, slicePlan, takeShape, transposePerm, ValueError,
-  type PadWidths, type SliceSpec,
+  type PadWidths, type Shape, type SliceSpec,
 } from '../shape/index.js';
+import {
+  expandReduced, extremeAdjoint, matmulAdjoint, padAdjoint, prodAdjoint, sliceAdjoint, takeAdjoint, unbroadcast,
+} from './adjoints.js';
+import { binaryDerivatives, unaryDerivatives } from './derivatives.js';
+import { where } from './elementwise.js';
+import type { Tensor } from '../tensor/index.js';
 
 /** the parameters of each primitive (tensors are positional inputs; everything else is here) */
 export interface ParamsOf {
@@ -36,23 +42,37 @@ export interface ParamsOf {
 export type PrimName = keyof ParamsOf;
 
 const one = (xs: readonly Abstract[]): Abstract => xs[0]!;
+const isFloat = (x: Abstract): boolean => x.dtype === 'float32';
+const dims = (x: Abstract): readonly number[] => x.shape;
 const requireDType = (op: string, x: Abstract, ok: readonly DType[]): void => {
   if (!ok.includes(x.dtype)) throw new ValueError(op, `dtype ${x.dtype} is not supported (expected ${ok.join(' or ')})`);
 };
 const view = (v: View, shape: readonly number[], strides: readonly number[], offset: number): View =>
   ({ dtype: v.dtype, data: v.data, shape, strides, offset }) as View;
 
-/** every primitive, each in one place: name, shape/dtype rule, kernel */
+/** every primitive, each in one place: name, shape/dtype rule, kernel, VJP (its derivative in a comment above) */
 export const primitives: { readonly [P in PrimName]: PrimitiveDef<ParamsOf[P]> } = {
   unary: {
     name: 'unary',
     abstract: (xs, { out }) => ({ shape: one(xs).shape, dtype: out }),
     impl: (b, [x], { op, out }) => b.unary(op, x!, out),
+    // the derivative of each function is in derivatives.ts (exhaustive by function)
+    vjp: (g, [x], y, { op }) => {
+      const d = unaryDerivatives[op];
+      return [d !== null && isFloat(x!) && isFloat(y) ? d(g, x!, y) : null];
+    },
   },
   binary: {
     name: 'binary',
     abstract: ([a, b], { op, out }) => ({ shape: broadcastShapes(a!.shape, b!.shape, op) as number[], dtype: out }),
     impl: (be, [a, b], { op, out }) => be.binary(op, a!, b!, broadcastShapes(a!.shape, b!.shape, op) as number[], out),
+    // derivatives.ts has d/da and d/db of each function; broadcast axes are summed back
+    vjp: (g, [a, b], out, { op }) => {
+      const d = binaryDerivatives[op];
+      if (d === null || !isFloat(out)) return [null, null];
+      const [da, db] = d(g, a!, b!, out);
+      return [isFloat(a!) ? unbroadcast(da, dims(a!)) : null, isFloat(b!) ? unbroadcast(db, dims(b!)) : null];
+    },
   },
   where: {
     name: 'where',
@@ -62,6 +82,12 @@ export const primitives: { readonly [P in PrimName]: PrimitiveDef<ParamsOf[P]> }
     },
     impl: (be, [c, a, b], { out }) =>
       be.where(c!, a!, b!, broadcastShapes(broadcastShapes(c!.shape, a!.shape) as number[], b!.shape) as number[], out),
+    // d/da = g where cond, d/db = g elsewhere
+    vjp: (g, [c, a, b]) => [
+      null,
+      isFloat(a!) ? unbroadcast(where(c! as Tensor<Shape, 'bool'>, g, 0), dims(a!)) : null,
+      isFloat(b!) ? unbroadcast(where(c! as Tensor<Shape, 'bool'>, 0, g), dims(b!)) : null,
+    ],
   },
   reduce: {
     name: 'reduce',
@@ -70,11 +96,20 @@ export const primitives: { readonly [P in PrimName]: PrimitiveDef<ParamsOf[P]> }
       return { shape: reduceShape(x!.shape, axes, false, op) as number[], dtype: x!.dtype };
     },
     impl: (b, [x], { op, axes }) => b.reduce(op, x!, [...axes].sort((p, q) => p - q)),
+    // sum: g spread over the reduced axes; max/min: to the extremes, ties share; prod: product of the others
+    vjp: (g, [x], out, { op, axes }) => {
+      if (!isFloat(x!)) return [null];
+      if (op === 'sum') return [expandReduced(g, dims(x!), axes)];
+      if (op === 'prod') return [prodAdjoint(g, x!, axes)];
+      return [extremeAdjoint(g, x!, out, axes)];
+    },
   },
   argReduce: {
     name: 'argReduce',
     abstract: ([x], { op, axis }) => ({ shape: reduceShape(x!.shape, axis, false, op) as number[], dtype: 'int32' }),
     impl: (b, [x], { op, axis }) => b.argReduce(op, x!, normAxis(op, axis, x!.shape)),
+    // integer output: no gradient
+    vjp: () => [null],
   },
   cumsum: {
     name: 'cumsum',
@@ -83,6 +118,9 @@ export const primitives: { readonly [P in PrimName]: PrimitiveDef<ParamsOf[P]> }
       return { shape: x!.shape, dtype: x!.dtype === 'bool' ? 'int32' : x!.dtype };
     },
     impl: (b, [x], { axis, exclusive, reverse }) => b.cumsum(x!, normAxis('cumsum', axis, x!.shape), exclusive, reverse),
+    // the adjoint of a running sum is the running sum in the other direction
+    vjp: (g, [x], _out, { axis, exclusive, reverse }) =>
+      [isFloat(x!) ? bind(primitives.cumsum, [g], { axis, exclusive, reverse: !reverse }) : null],
   },
   argsort: {
     name: 'argsort',
@@ -91,6 +129,8 @@ export const primitives: { readonly [P in PrimName]: PrimitiveDef<ParamsOf[P]> }
       return { shape: x!.shape, dtype: 'int32' };
     },
     impl: (b, [x], { axis, descending }) => b.argsort(x!, normAxis('argsort', axis, x!.shape), descending),
+    // integer output: no gradient (sort's values get theirs through gather)
+    vjp: () => [null],
   },
   matmul: {
     name: 'matmul',
@@ -104,11 +144,15 @@ export const primitives: { readonly [P in PrimName]: PrimitiveDef<ParamsOf[P]> }
       const r = be.matmul(reshapeView(a!, a2), reshapeView(b!, b2), batch);
       return reshapeView(r, out);
     },
+    // d/da = g @ b^T, d/db = a^T @ g, batch broadcast summed back
+    vjp: (g, [a, b]) => (isFloat(a!) ? matmulAdjoint(g, a!, b!) : [null, null]),
   },
   reshape: {
     name: 'reshape',
     abstract: ([x], { shape }) => ({ shape: reshapeShape(x!.shape, shape) as number[], dtype: x!.dtype }),
     impl: (_, [x], { shape }) => reshapeView(x!, reshapeShape(x!.shape, shape) as number[]),
+    // the same elements back in the input's shape
+    vjp: (g, [x]) => [bind(primitives.reshape, [g], { shape: dims(x!) })],
   },
   transpose: {
     name: 'transpose',
@@ -116,6 +160,11 @@ export const primitives: { readonly [P in PrimName]: PrimitiveDef<ParamsOf[P]> }
     impl: (_, [x], { perm }) => {
       const p = transposePerm(x!.shape, perm);
       return view(x!, p.map((i) => x!.shape[i]!), p.map((i) => x!.strides[i]!), x!.offset);
+    },
+    // transpose back by the inverse permutation
+    vjp: (g, [x], _out, { perm }) => {
+      const p = transposePerm(dims(x!), perm);
+      return [bind(primitives.transpose, [g], { perm: p.map((_, i) => p.indexOf(i)) })];
     },
   },
   broadcastTo: {
@@ -128,6 +177,8 @@ export const primitives: { readonly [P in PrimName]: PrimitiveDef<ParamsOf[P]> }
       const lead = shape.length - x!.shape.length;
       return view(x!, shape, shape.map((_d, i) => (i < lead || x!.shape[i - lead] === 1 ? 0 : x!.strides[i - lead]!)), x!.offset);
     },
+    // sum over the stretched axes
+    vjp: (g, [x]) => [unbroadcast(g, dims(x!))],
   },
   slice: {
     name: 'slice',
@@ -142,11 +193,15 @@ export const primitives: { readonly [P in PrimName]: PrimitiveDef<ParamsOf[P]> }
       });
       return view(x!, shape, strides, numel(shape) === 0 ? x!.offset : offset);
     },
+    // g put back in place, zeros elsewhere
+    vjp: (g, [x], _out, { specs }) => [sliceAdjoint(g, dims(x!), specs)],
   },
   pad: {
     name: 'pad',
     abstract: ([x], { widths, mode }) => ({ shape: padShape(x!.shape, widths, mode) as number[], dtype: x!.dtype }),
     impl: (b, [x], { widths, mode, value }) => b.pad(x!, widths, mode, value),
+    // the window over the input (reflected borders fold back in reflect mode)
+    vjp: (g, [x], _out, { widths, mode }) => [padAdjoint(g, dims(x!), widths, mode)],
   },
   concat: {
     name: 'concat',
@@ -156,6 +211,17 @@ export const primitives: { readonly [P in PrimName]: PrimitiveDef<ParamsOf[P]> }
       return { shape: concatPlan(xs.map((x) => x.shape), axis).shape, dtype: d ?? 'float32' };
     },
     impl: (b, xs, { axis }) => b.concat(xs, concatPlan(xs.map((x) => x.shape), axis).axis),
+    // each input gets its own stretch of g along the axis
+    vjp: (g, xs, _out, { axis }) => {
+      const ax = concatPlan(xs.map(dims), axis).axis;
+      let start = 0;
+      return xs.map((x) => {
+        const n = dims(x)[ax]!;
+        const specs = dims(x).map((_, i) => (i === ax ? ([start, start + n] as const) : null));
+        start += n;
+        return bind(primitives.slice, [g], { specs });
+      });
+    },
   },
   take: {
     name: 'take',
@@ -164,6 +230,8 @@ export const primitives: { readonly [P in PrimName]: PrimitiveDef<ParamsOf[P]> }
       return { shape: takeShape(x!.shape, i!.shape, axis) as number[], dtype: x!.dtype };
     },
     impl: (b, [x, i], { axis }) => b.take(x!, i!, normAxis('take', axis, x!.shape)),
+    // rows scatter-added back to where they were taken from
+    vjp: (g, [x, i], _out, { axis }) => [isFloat(x!) ? takeAdjoint(g, dims(x!), i!, normAxis('take', axis, dims(x!))) : null, null],
   },
   gather: {
     name: 'gather',
@@ -172,6 +240,9 @@ export const primitives: { readonly [P in PrimName]: PrimitiveDef<ParamsOf[P]> }
       return { shape: gatherShape(x!.shape, i!.shape, axis) as number[], dtype: x!.dtype };
     },
     impl: (b, [x, i], { axis }) => b.gather(x!, i!, normAxis('gather', axis, x!.shape)),
+    // scatter-add is gather's adjoint
+    vjp: (g, [x, i], _out, { axis }) =>
+      [isFloat(x!) ? bind(primitives.scatterAdd, [i!, g], { shape: dims(x!), axis: normAxis('gather', axis, dims(x!)) }) : null, null],
   },
   scatterAdd: {
     name: 'scatterAdd',
@@ -184,16 +255,22 @@ export const primitives: { readonly [P in PrimName]: PrimitiveDef<ParamsOf[P]> }
       return { shape, dtype: u!.dtype };
     },
     impl: (b, [i, u], { shape, axis }) => b.scatterAdd(shape, i!, u!, normAxis('scatterAdd', axis, shape)),
+    // and gather is scatter-add's
+    vjp: (g, [i, u], _out, { axis }) => [null, isFloat(u!) ? bind(primitives.gather, [g, i!], { axis }) : null],
   },
   cast: {
     name: 'cast',
     abstract: ([x], { to }) => ({ shape: one([x!]).shape, dtype: to }),
     impl: (b, [x], { to }) => (x!.dtype === to ? x! : b.cast(x!, to)),
+    // float to float passes g through; nothing flows to or from ints and bools
+    vjp: (g, [x], out) => [isFloat(x!) && isFloat(out) ? g : null],
   },
   stopGradient: {
     name: 'stopGradient',
     abstract: (xs) => one(xs),
     impl: (_, [x]) => x!,
+    // that is what it is for
+    vjp: () => [null],
   },
 };
 

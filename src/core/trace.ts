@@ -1,0 +1,141 @@
+/** @file The trace stack: levels of nested differentiation, each with its own tape (JAX-style, eager). */
+import { fromView, traceOf, viewOf, type AnyTensor, type TraceLink } from '../tensor/index.js';
+
+/** cotangents for the inputs of one recorded application (null: no gradient flows there) */
+export type Pullback = (cotangent: AnyTensor) => readonly (AnyTensor | null)[];
+
+/** one recorded application: the inputs as the trace saw them, the output's id, and its pullback */
+interface Node {
+  readonly inputs: readonly AnyTensor[];
+  readonly output: number;
+  readonly pullback: Pullback;
+  /** elements of the tensors this node keeps alive for its pullback (inputs and output) */
+  readonly held: number;
+}
+/** one level of differentiation; its tape is only reachable from the grad call that made it */
+export interface Trace {
+  readonly level: number;
+  readonly nodes: Node[];
+  active: boolean;
+}
+/** the link a traced tensor carries */
+interface Link extends TraceLink {
+  readonly trace: Trace;
+  readonly id: number;
+}
+
+// The active levels, innermost last. Each grad/vjp call pushes one level and pops it before it
+// returns, so between calls the stack is empty; nothing outlives the call that made it.
+const stack: Trace[] = [];
+let nextId = 0;
+
+const linkOf = (t: AnyTensor): Link | undefined => traceOf(t) as Link | undefined;
+/** t, with links to levels that have already returned stripped off (escaped tracers are values) */
+export const live = (t: AnyTensor): AnyTensor => {
+  let x = t;
+  for (let l = linkOf(x); l !== undefined && !l.trace.active; l = linkOf(x)) x = l.primal;
+  return x;
+};
+/** the same value seen one level below `level` (or t itself when it is not traced at that level) */
+const lower = (t: AnyTensor, trace: Trace): AnyTensor => {
+  const l = linkOf(t);
+  return l !== undefined && l.trace === trace ? l.primal : t;
+};
+const topTrace = (inputs: readonly AnyTensor[]): Trace | undefined => {
+  let top: Trace | undefined;
+  for (const x of inputs) {
+    const l = linkOf(x);
+    if (l !== undefined && l.trace.active && (top === undefined || l.trace.level > top.level)) top = l.trace;
+  }
+  return top;
+};
+
+/** a new traced value at `trace` whose value one level down is `primal` */
+export const newTracer = (trace: Trace, primal: AnyTensor): AnyTensor => {
+  const link: Link = { level: trace.level, primal, trace, id: nextId++ };
+  return fromView(viewOf(primal), link);
+};
+/** the id of a tensor traced at `trace`, if it is */
+export const idAt = (t: AnyTensor, trace: Trace): number | undefined => {
+  const l = linkOf(t);
+  return l !== undefined && l.trace === trace ? l.id : undefined;
+};
+
+/**
+ * Applies an operation at every active level its inputs reach: `evaluate` computes on values
+ * one level down (recursively, so lower levels record too), and `rule` gives the pullback from
+ * those values and the output. Inputs at no active level make this a plain evaluation.
+ */
+export const applyTraced = (
+  inputs: readonly AnyTensor[],
+  evaluate: (primals: readonly AnyTensor[]) => AnyTensor,
+  rule: (primals: readonly AnyTensor[], output: AnyTensor) => Pullback,
+): AnyTensor => {
+  const ins = inputs.map(live);
+  const trace = topTrace(ins);
+  if (trace === undefined) return evaluate(ins);
+  const primals = ins.map((x) => lower(x, trace));
+  const out = applyTraced(primals, evaluate, rule);
+  const tracer = newTracer(trace, out);
+  trace.nodes.push({ inputs: ins, output: idAt(tracer, trace)!, pullback: rule(primals, out), held: heldBy(primals, out) });
+  return tracer;
+};
+
+/**
+ * Applies a function with its own pullback at the top active level only: `run` works on the
+ * values one level down (its ops record at lower levels as usual) and returns the output and
+ * the pullback. This is customVjp and checkpoint.
+ */
+export const applyCustom = (
+  inputs: readonly AnyTensor[],
+  run: (primals: readonly AnyTensor[]) => readonly [AnyTensor, Pullback],
+): AnyTensor => {
+  const ins = inputs.map(live);
+  const trace = topTrace(ins);
+  if (trace === undefined) return run(ins)[0];
+  const [out, pullback] = run(ins.map((x) => lower(x, trace)));
+  const tracer = newTracer(trace, live(out));
+  trace.nodes.push({ inputs: ins, output: idAt(tracer, trace)!, pullback, held: heldBy(ins, out) });
+  return tracer;
+};
+
+/** pushes a new level, runs f with it, and pops it (also when f throws) */
+export const withTrace = <T>(f: (trace: Trace) => T): [T, Trace] => {
+  const trace: Trace = { level: (stack[stack.length - 1]?.level ?? 0) + 1, nodes: [], active: true };
+  stack.push(trace);
+  try {
+    return [f(trace), trace];
+  } finally {
+    trace.active = false;
+    stack.pop();
+  }
+};
+
+/**
+ * Walks a finished trace's tape backwards from cotangents of its outputs; returns the
+ * accumulated cotangent of every traced id reached. The trace must have returned (inactive),
+ * so that the pullbacks' own ops record at the levels below, which makes grad(grad(f)) work.
+ */
+export const backward = (
+  trace: Trace, seeds: ReadonlyMap<number, AnyTensor>, accumulate: (a: AnyTensor, b: AnyTensor) => AnyTensor,
+): Map<number, AnyTensor> => {
+  const cts = new Map(seeds);
+  for (let i = trace.nodes.length - 1; i >= 0; i--) {
+    const node = trace.nodes[i]!;
+    const ct = cts.get(node.output);
+    if (ct === undefined) continue;
+    const ins = node.pullback(ct);
+    node.inputs.forEach((x, k) => {
+      const id = idAt(x, trace), g = ins[k];
+      if (id === undefined || g === undefined || g === null) return;
+      const prev = cts.get(id);
+      cts.set(id, prev === undefined ? g : accumulate(prev, g));
+    });
+  }
+  return cts;
+};
+
+const heldBy = (ins: readonly AnyTensor[], out: AnyTensor): number => ins.reduce((n, x) => n + x.size, out.size);
+/** what a finished trace's tape keeps alive: nodes, and elements of the tensors they hold */
+export const tapeStats = (trace: Trace): { readonly nodes: number; readonly elements: number } =>
+  ({ nodes: trace.nodes.length, elements: trace.nodes.reduce((n, x) => n + x.held, 0) });
