@@ -10,3 +10,9 @@ export {
   type Axes, type Dim, type PadWidths, type RuntimeShape, type Shape, type SliceSpec,
 } from './shape/index.js';
 export type { ShapeError } from '../types/index.js';
+export {
+  checkGrad, checkpoint, customVjp, grad, jvp, tapeFootprint, valueAndGrad, vjp,
+  type ArgNums, type CheckGradOptions, type CheckGradReport, type Cotangents, type GradMismatch, type GradOf,
+  type GradOptions, type ValueAndGradOptions,
+} from './autodiff/index.js';
+export { leaves, leavesWithPath, map as mapTree, unflatten, zipWith, type BadLeaves, type Path, type TreeOf } from './tree/index.js';
