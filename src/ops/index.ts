@@ -6,3 +6,4 @@ export * from './layout.js';
 export * from './join.js';
 export * from './indexing.js';
 export type { Operand } from './operand.js';
+export * from './activations.js';

@@ -22,14 +22,14 @@ export const reshape = <S extends Shape, D extends DType, const T extends Shape>
 
 /** merges the dims from `startAxis` to the end into one (all of them by default) */
 export const flatten = <S extends Shape, D extends DType, const St extends number = 0>(
-  x: Tensor<S, D>, startAxis?: St,
+  x: Tensor<S, D>, startAxis?: Check<Flatten<S, St>, St>,
 ): Tensor<AsShape<Flatten<S, NoInfer<St>>>, D> =>
-  reshapeTo(x, flattenShape(x.shape as readonly number[], startAxis ?? 0) as number[]) as Tensor<AsShape<Flatten<S, St>>, D>;
+  reshapeTo(x, flattenShape(x.shape as readonly number[], (startAxis as St | undefined) ?? 0) as number[]) as Tensor<AsShape<Flatten<S, St>>, D>;
 
 /** permutes the axes (reverses them when `perm` is omitted, as NumPy) */
 export const transpose = <S extends Shape, D extends DType, const P extends readonly number[] | undefined = undefined>(
   x: Tensor<S, D>, perm?: Check<Transpose<S, P>, P>,
-): Tensor<AsShape<Transpose<S, NoInfer<P>>>, D> => {
+): Tensor<AsShape<Transpose<S, P>>, D> => {
   const p = perm as readonly number[] | undefined;
   return bind(primitives.transpose, [x], { perm: p ?? (x.shape as readonly number[]).map((_, i) => x.rank - 1 - i) }) as Tensor<AsShape<Transpose<S, P>>, D>;
 };

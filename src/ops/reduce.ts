@@ -44,16 +44,21 @@ export const prod = reduceWith('prod', 'prod') as ReduceFn<'prod', 'arith'>;
 export const max = reduceWith('max', 'max') as ReduceFn<'max', 'same'>;
 /** minimum over axes (NaN propagates; an empty axis is an error) */
 export const min = reduceWith('min', 'min') as ReduceFn<'min', 'same'>;
+/** a reduction of bool tensors */
+type BoolReduceFn<Op extends string> =
+  <S extends Shape, const Ax extends Axes = undefined, const K extends boolean = false>(
+    x: Tensor<S, 'bool'>, axis?: Check<Reduce<S, Ax, K, Op>, Ax>, options?: ReduceOptions<K>,
+  ) => Tensor<AsShape<Reduce<S, NoInfer<Ax>, NoInfer<K>, Op>>, 'bool'>;
 /** true when any element is true */
 export const any = ((x: AnyTensor, axis?: Axes, o?: ReduceOptions<boolean>) => {
   requireBool('any', x);
   return reduceWith('max', 'any')(x, axis, o);
-}) as ReduceFn<'any', 'bool'>;
+}) as BoolReduceFn<'any'>;
 /** true when every element is true */
 export const all = ((x: AnyTensor, axis?: Axes, o?: ReduceOptions<boolean>) => {
   requireBool('all', x);
   return reduceWith('min', 'all')(x, axis, o);
-}) as ReduceFn<'all', 'bool'>;
+}) as BoolReduceFn<'all'>;
 
 /** arithmetic mean over axes (float32) */
 export const mean = ((x: AnyTensor, axis?: Axes, o?: ReduceOptions<boolean>) => {

@@ -5,8 +5,13 @@ import { ShapeMismatchError } from './errors.js';
 
 type Chars<S extends string, Acc extends string[] = []> =
   S extends `${infer C}${infer R}` ? (C extends ' ' ? Chars<R, Acc> : Chars<R, [...Acc, C]>) : Acc;
+type HasDup<L extends readonly string[], Seen = never> =
+  L extends readonly [infer C extends string, ...infer R extends readonly string[]] ? ([C] extends [Seen] ? C : HasDup<R, Seen | C>) : never;
 type BindOperand<L extends readonly string[], S extends Shape, Env, Spec extends string, Which extends number> =
-  IsDynRank<S> extends true ? Env
+  [HasDup<L>] extends [never] ? BindChecked<L, S, Env, Spec, Which>
+  : ShapeError<`einsum: operand ${Which} repeats '${HasDup<L>}' in '${Spec}' (diagonals are not supported)`, S, Spec>;
+type BindChecked<L extends readonly string[], S extends Shape, Env, Spec extends string, Which extends number> =
+  IsDynRank<S> extends true ? Env & { readonly [DYN]: true }
   : L['length'] extends S['length'] ? BindRec<L, S, Env, Spec, Which>
   : ShapeError<`einsum: operand ${Which} has rank ${S['length']} but '${Spec}' gives it ${L['length']} letters`, S, Spec>;
 type BindRec<L extends readonly string[], S extends Shape, Env, Spec extends string, Which extends number> =
@@ -20,8 +25,11 @@ type BindRec<L extends readonly string[], S extends Shape, Env, Spec extends str
         : BindRec<LR, SR, Env & { [K in C]: D }, Spec, Which>
       : Env
     : Env;
+declare const DYN: unique symbol;
 type Out<L extends readonly string[], Env, Spec extends string> = {
-  -readonly [K in keyof L]: L[K] extends keyof Env ? Env[L[K]] : ShapeError<`einsum: output letter '${L[K] & string}' is in no operand`, Spec>
+  -readonly [K in keyof L]: L[K] extends keyof Env ? Env[L[K]]
+    : Env extends { readonly [DYN]: true } ? number
+    : ShapeError<`einsum: output letter '${L[K] & string}' is in no operand`, Spec>
 } extends infer O extends readonly unknown[]
   ? O[number] extends Dim ? O : Extract<O[number], ShapeError<string>>
   : never;

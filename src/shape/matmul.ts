@@ -10,7 +10,8 @@ export type MatmulShape<A extends Shape, B extends Shape> =
   : A extends readonly [] ? ShapeError<'matmul: lhs is a scalar (rank 0)', A, B>
   : B extends readonly [] ? ShapeError<'matmul: rhs is a scalar (rank 0)', A, B>
   : A extends readonly [infer K1 extends Dim]
-    ? MatmulShape<[1, K1], B> extends infer R ? R extends readonly [...infer P, 1, infer N] ? [...P, N] : R : never
+    ? B extends readonly [infer K2 extends Dim] ? (DimEq<K1, K2> extends true ? [] : ShapeError<`matmul: inner dims differ (${K1} vs ${K2})`, A, B>)
+    : MatmulShape<[1, K1], B> extends infer R ? R extends readonly [...infer P, 1, infer N] ? [...P, N] : R : never
   : B extends readonly [infer K2 extends Dim]
     ? MatmulShape<A, [K2, 1]> extends infer R ? R extends readonly [...infer P, infer M, 1] ? [...P, M] : R : never
   : A extends readonly [...infer BA extends Shape, infer M extends Dim, infer K1 extends Dim]
@@ -43,7 +44,8 @@ export const matmulPlan = (a: readonly number[], b: readonly number[]) => {
 
 /** inner product of two vectors: [K] . [K] -> [] */
 export type DotShape<A extends Shape, B extends Shape> =
-  A extends readonly [infer a extends Dim] ? B extends readonly [infer b extends Dim]
+  IsDynRank<A> extends true ? [] : IsDynRank<B> extends true ? []
+  : A extends readonly [infer a extends Dim] ? B extends readonly [infer b extends Dim]
     ? DimEq<a, b> extends true ? [] : ShapeError<`dot: lengths differ (${a} vs ${b})`, A, B>
     : ShapeError<'dot: rhs must be a vector', A, B>
   : IsDynRank<A> extends true ? [] : ShapeError<'dot: lhs must be a vector', A, B>;
@@ -56,7 +58,9 @@ export function dotShape<const A extends readonly number[], const B extends read
 
 /** outer product of two vectors: [M] x [N] -> [M, N] */
 export type OuterShape<A extends Shape, B extends Shape> =
-  A extends readonly [infer a extends Dim] ? B extends readonly [infer b extends Dim] ? [a, b]
+  IsDynRank<A> extends true ? [number, B extends readonly [infer b extends Dim] ? b : number]
+  : IsDynRank<B> extends true ? [A extends readonly [infer a extends Dim] ? a : number, number]
+  : A extends readonly [infer a extends Dim] ? B extends readonly [infer b extends Dim] ? [a, b]
     : ShapeError<'outer: rhs must be a vector', A, B> : ShapeError<'outer: lhs must be a vector', A, B>;
 /** runtime twin of OuterShape */
 export function outerShape<const A extends readonly number[], const B extends readonly number[]>(a: A, b: B): OuterShape<A, B> {

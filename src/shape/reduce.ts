@@ -10,15 +10,17 @@ type NormAll<Op extends string, L extends readonly number[], S extends Shape, Ac
   L extends readonly [infer H extends number, ...infer R extends readonly number[]]
     ? [NormAxis<H, S['length']>] extends [never]
       ? ShapeError<`${Op}: axis ${H} out of range for rank ${S['length']}`, S, L>
+      : [NormAxis<H, S['length']>] extends [Acc] ? ShapeError<`${Op}: axis ${H} is repeated`, S, L>
       : NormAll<Op, R, S, Acc | NormAxis<H, S['length']>>
     : Acc;
 /** shape after reducing axes Ax of S (all when undefined); keepdims leaves 1s */
 export type Reduce<S extends Shape, Ax extends Axes, Keep extends boolean = false, Op extends string = 'reduce'> =
-  IsDynRank<S> extends true ? Dim[]
-  : Ax extends undefined ? (Keep extends true ? { -readonly [K in keyof S]: 1 } : [])
-  : number extends (Ax extends readonly number[] ? Ax[number] : Ax) ? Dim[]
+  Ax extends undefined ? (IsDynRank<S> extends true ? (Keep extends true ? Dim[] : []) : Keep extends true ? { -readonly [K in keyof S]: 1 } : [])
+  : IsDynRank<S> extends true ? Dim[]
+  : number extends (Ax extends readonly number[] ? Ax[number] : Ax) ? (Ax extends readonly [] ? [...S] : Dim[])
   : NormAll<Op, AxisList<Ax>, S> extends infer U
-    ? U extends ShapeError<string> ? U : ReduceAt<S, U & number, Keep>
+    ? [U] extends [never] ? [...S]
+    : [U] extends [ShapeError<string>] ? U : ReduceAt<S, U & number, Keep>
     : never;
 type ReduceAt<S extends Shape, Ax extends number, Keep extends boolean, I extends 0[] = [], Acc extends Dim[] = []> =
   S extends readonly [infer H extends Dim, ...infer R extends Shape]

@@ -133,7 +133,8 @@ export type Pad<S extends Shape, W extends PadWidths> =
     ? { -readonly [K in keyof S]: K extends keyof W ? PadDim<S[K], W[K]> : S[K] }
     : ShapeError<`pad: ${W['length']} widths for rank ${S['length']}`, S, W>;
 type PadDim<D, W> = W extends readonly [infer B extends number, infer A extends number]
-  ? D extends number ? (IsNatural<B> extends true ? IsNatural<A> extends true ? Add<Add<D, B>, A> : number : number) : number
+  ? [B, A] extends [0, 0] ? D
+  : D extends number ? (IsNatural<B> extends true ? IsNatural<A> extends true ? Add<Add<D, B>, A> : number : number) : number
   : never;
 /** runtime twin of Pad (and its checks: widths non-negative; reflect needs widths < dim) */
 export function padShape<const S extends readonly number[], const W extends PadWidths>(

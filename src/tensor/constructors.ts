@@ -39,8 +39,8 @@ export function tensor<const T extends Nested, D extends DType = NestedDType<T>>
 }
 
 /** a tensor of `shape` filled with `value` (dtype bool for a boolean value, else float32 unless given) */
-export function full<const S extends readonly number[], D extends DType = 'float32'>(
-  shape: S, value: number | boolean, dtype?: D,
+export function full<const S extends readonly number[], const V extends number | boolean, D extends DType = V extends boolean ? 'bool' : 'float32'>(
+  shape: S, value: V, dtype?: D,
 ): Tensor<[...S], NoInfer<D>> {
   const sh = validShape('full', shape);
   const d = dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
@@ -48,10 +48,10 @@ export function full<const S extends readonly number[], D extends DType = 'float
 }
 /** zeros of `shape` */
 export const zeros = <const S extends readonly number[], D extends DType = 'float32'>(shape: S, dtype?: D): Tensor<[...S], NoInfer<D>> =>
-  full(shape, 0, dtype ?? ('float32' as D));
+  full(shape, 0, dtype ?? ('float32' as D)) as Tensor<[...S], D>;
 /** ones of `shape` */
 export const ones = <const S extends readonly number[], D extends DType = 'float32'>(shape: S, dtype?: D): Tensor<[...S], NoInfer<D>> =>
-  full(shape, 1, dtype ?? ('float32' as D));
+  full(shape, 1, dtype ?? ('float32' as D)) as Tensor<[...S], D>;
 
 /** the length of arange(start, stop, step) in the type (number unless all are integer literals) */
 export type ArangeLen<Start extends number, Stop extends number, Step extends number> =
@@ -64,10 +64,11 @@ export type ArangeLen<Start extends number, Stop extends number, Step extends nu
  */
 export function arange<const N extends number>(stop: N): Tensor<[ArangeLen<0, N, 1>]>;
 export function arange<const A extends number, const B extends number, const St extends number = 1, D extends DType = 'float32'>(
-  start: A, stop: B, step?: St, dtype?: D): Tensor<[ArangeLen<A, B, St>], NoInfer<D>>;
-export function arange(a: number, b?: number, step = 1, dtype: DType = 'float32'): Tensor<[number], DType> {
+  start: A, stop: B, step?: Check<St extends 0 ? ShapeError<'arange: step must not be 0', St> : St, St>, dtype?: D,
+): Tensor<[ArangeLen<A, B, NoInfer<St>>], NoInfer<D>>;
+export function arange(a: number, b?: number, step: unknown = 1, dtype: DType = 'float32'): Tensor<[number], DType> {
   const [start, stop] = b === undefined ? [0, a] : [a, b];
-  if (![start, stop, step].every(Number.isFinite) || step === 0) {
+  if (typeof step !== 'number' || ![start, stop, step].every(Number.isFinite) || step === 0) {
     throw new ValueError('arange', `start ${start}, stop ${stop}, step ${step}: all must be finite and step non-zero`);
   }
   const n = Math.max(0, Math.ceil((stop - start) / step));
@@ -132,9 +133,12 @@ export function fromArray<const S extends readonly number[], D extends DType = '
 }
 
 /** a tensor from an untrusted nested array (e.g. parsed JSON), checked against an expected shape if given */
-export function fromNested<const S extends Shape = Dim[], D extends DType = 'float32'>(
+export function fromNested(value: unknown): E.Either<BoundaryError, Tensor<Dim[]>>;
+export function fromNested<const S extends Shape, D extends DType = 'float32'>(
+  value: unknown, expected: S, dtype?: D): E.Either<BoundaryError, Tensor<[...S], NoInfer<D>>>;
+export function fromNested<const S extends Shape, D extends DType>(
   value: unknown, expected?: S, dtype?: D,
-): E.Either<BoundaryError, Tensor<[...S], NoInfer<D>>> {
+): E.Either<BoundaryError, Tensor<[...S], D>> {
   return attempt(() => {
     const { shape, flat } = walkNested('fromNested', value);
     if (expected !== undefined) matchShape('fromNested', shape, expected);
@@ -144,8 +148,14 @@ export function fromNested<const S extends Shape = Dim[], D extends DType = 'flo
 
 /** the names-checked form of a shape: rank and literal dims must match the tensor's */
 type NamedCheck<S extends Shape, N extends Shape> =
-  number extends S['length'] ? N : N['length'] extends S['length'] ? N
+  number extends S['length'] ? N : N['length'] extends S['length'] ? NamedDims<S, N, S, N>
   : ShapeError<`named: ${N['length']} names for rank ${S['length']}`, S, N>;
+type NamedDims<S extends Shape, N extends Shape, FS extends Shape, FN extends Shape> =
+  S extends readonly [infer s, ...infer SR extends Shape] ? N extends readonly [infer n, ...infer NR extends Shape]
+    ? s extends number ? n extends number ? number extends s | n ? NamedDims<SR, NR, FS, FN>
+      : [s] extends [n] ? NamedDims<SR, NR, FS, FN> : ShapeError<`named: dim ${s} cannot be named ${n}`, FS, FN>
+      : NamedDims<SR, NR, FS, FN> : NamedDims<SR, NR, FS, FN>
+    : FN : FN;
 /**
  * Gives a tensor's dims names (or checks literal dims) at run time: named(x, ['B', 784]).
  * Literal dims must equal the tensor's, and a name used twice must stand for one size.

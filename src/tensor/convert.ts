@@ -23,7 +23,7 @@ export const toNested = <S extends Shape, D extends DType>(t: Tensor<S, D>): Nes
 };
 
 type OneElement<S extends Shape> =
-  HasWide<S> extends true ? S : Numel<S> extends 1 ? S : ShapeError<`item: tensor has ${Numel<S>} elements, not 1`, S>;
+  HasWide<S> extends true ? S : number extends Numel<S> ? S : Numel<S> extends 1 ? S : ShapeError<`item: tensor has ${Numel<S>} elements, not 1`, S>;
 /** the single element of a one-element tensor (a number, or a boolean for bool) */
 export const item = <S extends Shape, D extends DType>(t: Check<OneElement<S>, Tensor<S, D>>): ElementOf<D> => {
   const x = t as Tensor<S, D>;

@@ -24,7 +24,8 @@ type ElemShape<E, Depth extends 0[]> =
   NestedShape<E, Depth> extends infer S ? S extends Dim[] ? { [K in keyof S]: number } : [] : [];
 /** the element type of a nested literal: 'bool' for booleans, else 'float32' */
 export type NestedDType<T, Depth extends 0[] = []> =
-  Depth['length'] extends 8 ? 'float32'
+  [T] extends [never] ? 'float32'
+  : Depth['length'] extends 8 ? 'float32'
   : T extends boolean ? 'bool' : T extends readonly unknown[] ? NestedDType<T[number], [...Depth, 0]> : 'float32';
 /** a nested array with the shape S and element E (what toNested returns) */
 export type NestedOf<S extends Shape, E> =

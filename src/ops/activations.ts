@@ -1,0 +1,45 @@
+/** @file Activation functions as composites of primitives (no hand-written VJPs). */
+import { bind } from '../core/index.js';
+import type { DType } from '../dtype/index.js';
+import type { AlongAxis, Shape } from '../shape/index.js';
+import type { AnyTensor, Tensor } from '../tensor/index.js';
+import type { Check } from '../../types/index.js';
+import { abs, add, div, erf, exp, expm1, greater, log1p, maximum, mul, neg, sigmoid, sub, tanh, where } from './elementwise.js';
+import { primitives } from './primitives.js';
+import { logSumExp, max, sum } from './reduce.js';
+
+type T = AnyTensor;
+/** an activation: float32 in and out, same shape */
+export type Activation = <S extends Shape, D extends DType>(x: Tensor<S, D>) => Tensor<S, 'float32'>;
+const act = (f: (x: T) => T): Activation => f as Activation;
+
+/** x for x > 0, slope * x otherwise (default slope 0.01, as PyTorch; Keras uses 0.3) */
+export const leakyRelu = (slope = 0.01): Activation => act((x) => where(greater(x, 0), x, mul(x, slope)));
+/** x for x > 0, alpha * (e^x - 1) otherwise (e^x - 1 is taken of min(x, 0), so the unused branch never overflows) */
+export const elu = (alpha = 1): Activation => act((x) => where(greater(x, 0), x, mul(expm1(where(greater(x, 0), 0, x)), alpha)));
+/** x * Phi(x), exact (erf) or with the tanh approximation */
+export const gelu = (options: { readonly approximate?: boolean } = {}): Activation =>
+  options.approximate
+    ? act((x) => mul(mul(x, 0.5), add(tanh(mul(add(x, mul(mul(mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI))), 1)))
+    : act((x) => mul(mul(x, 0.5), add(erf(mul(x, Math.SQRT1_2)), 1)));
+/** x * sigmoid(x) (swish) */
+export const silu: Activation = act((x) => mul(x, sigmoid(x)));
+/** log(1 + e^x), stable for any x: max(x, 0) + log1p(e^-|x|) */
+export const softplus: Activation = act((x) => add(maximum(x, 0), log1p(exp(neg(abs(x))))));
+
+/** softmax along an axis (default the last), stable for large logits */
+export const softmax = <S extends Shape, D extends DType, const A extends number = -1>(
+  x: Tensor<S, D>, axis?: Check<AlongAxis<S, A, 'softmax'>, A>,
+): Tensor<S, 'float32'> => {
+  const ax = (axis as number | undefined) ?? -1;
+  const shifted = sub(x as T, bind(primitives.stopGradient, [max(x as T, ax, { keepdims: true })], {}));
+  const e = exp(shifted);
+  return div(e, sum(e, ax, { keepdims: true })) as T as Tensor<S, 'float32'>;
+};
+/** log(softmax(x)) along an axis (default the last), computed as x - logSumExp(x): no log of 0 */
+export const logSoftmax = <S extends Shape, D extends DType, const A extends number = -1>(
+  x: Tensor<S, D>, axis?: Check<AlongAxis<S, A, 'logSoftmax'>, A>,
+): Tensor<S, 'float32'> => {
+  const ax = (axis as number | undefined) ?? -1;
+  return sub(x as T, logSumExp(x as T, ax, { keepdims: true })) as T as Tensor<S, 'float32'>;
+};
