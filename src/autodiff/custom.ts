@@ -1,6 +1,6 @@
 /** @file customVjp (a user's own pullback) and checkpoint (recompute in the backward pass instead of storing). */
 import { applyCustom, type Pullback } from '../core/index.js';
-import { ValueError } from '../shape/index.js';
+import { sameShape, showShape, ValueError } from '../shape/index.js';
 import { isTensor, type AnyTensor } from '../tensor/index.js';
 import { leaves, unflatten } from '../tree/index.js';
 import { vjp } from './grad.js';
@@ -24,14 +24,24 @@ export const customVjp = <const Args extends readonly AnyTensor[], R extends Any
     const pullback: Pullback = (ct) => {
       const cts = bwd(res, ct as R);
       if (cts.length !== args.length) throw new ValueError('customVjp', `bwd returned ${cts.length} cotangents for ${args.length} arguments`);
+      cts.forEach((c, i) => {
+        const want = args[i]!.shape as readonly number[];
+        if (c !== null && !sameShape(c.shape as readonly number[], want)) {
+          throw new ValueError('customVjp', `bwd's cotangent ${i} has shape ${showShape(c.shape as readonly number[])}, argument ${i} has ${showShape(want)}`);
+        }
+      });
       return cts;
     };
     return [out, pullback];
+  }, () => {
+    // JAX refuses this too: the custom rule could not see the closed-over tensor's gradient
+    throw new ValueError('customVjp', 'fwd closes over a tensor that is being differentiated; pass it as an argument');
   }) as R;
 
 /**
  * f, but its intermediates are not kept for the backward pass: only its tensor arguments are,
  * and f runs again (under its own vjp) when the cotangent arrives. Trades compute for memory.
+ * Tensors f closes over still get their gradients (their ops are recorded as usual, unsaved).
  */
 export const checkpoint = <const Args extends readonly unknown[], R extends AnyTensor>(
   f: (...args: Args) => R,

@@ -1,4 +1,5 @@
 /** @file The trace stack: levels of nested differentiation, each with its own tape (JAX-style, eager). */
+import { ValueError } from '../shape/index.js';
 import { fromView, traceOf, viewOf, type AnyTensor, type TraceLink } from '../tensor/index.js';
 
 /** cotangents for the inputs of one recorded application (null: no gradient flows there) */
@@ -89,12 +90,27 @@ export const applyTraced = (
 export const applyCustom = (
   inputs: readonly AnyTensor[],
   run: (primals: readonly AnyTensor[]) => readonly [AnyTensor, Pullback],
+  onClosure: (trace: Trace) => void = () => undefined,
 ): AnyTensor => {
   const ins = inputs.map(live);
-  const trace = topTrace(ins);
+  const trace = topTrace(ins) ?? stack[stack.length - 1];
   if (trace === undefined) return run(ins)[0];
-  const [out, pullback] = run(ins.map((x) => lower(x, trace)));
-  const tracer = newTracer(trace, live(out));
+  const [raw, pullback] = run(ins.map((x) => lower(x, trace)));
+  const out = live(raw);
+  const link = linkOf(out);
+  if (link !== undefined && link.trace.level > trace.level) {
+    throw new ValueError('customVjp/checkpoint', 'the function closes over a tensor traced by an inner grad; pass it as an argument');
+  }
+  const closed = idAt(out, trace);
+  if (closed !== undefined) {
+    // the function used tensors traced at this level that are not its arguments: their ops were
+    // recorded as usual; the custom pullback adds the arguments' part to the same output
+    onClosure(trace);
+    trace.nodes.push({ inputs: ins, output: closed, pullback, held: heldBy(ins, out) });
+    return out;
+  }
+  if (topTrace(ins) === undefined) return out;
+  const tracer = newTracer(trace, out);
   trace.nodes.push({ inputs: ins, output: idAt(tracer, trace)!, pullback, held: heldBy(ins, out) });
   return tracer;
 };

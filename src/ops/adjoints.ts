@@ -55,10 +55,11 @@ export const prodAdjoint = (g: T, x: T, axes: readonly number[]): T => {
 /** the adjoint of slice: g placed back where the slice came from, zeros elsewhere */
 export const sliceAdjoint = (g: T, xShape: readonly number[], specs: readonly SliceSpec[]): T => {
   const rank = xShape.length;
-  let t = g;
-  slicePlan(xShape, specs).forEach((a, i) => {
+  const plan = slicePlan(xShape, specs);
+  // put the dropped (integer-indexed) axes back as size 1 first, so every axis lines up with x's
+  let t = plan.some((a) => a.index) ? reshape(g, plan.map((a) => (a.index ? 1 : a.len))) : g;
+  plan.forEach((a, i) => {
     const d = xShape[i]!;
-    if (a.index) t = reshape(t, [...dims(t).slice(0, i), 1, ...dims(t).slice(i)]);
     if (a.len === 0) { t = pad(t, at(rank, i, [0, d])); return; }
     let start = a.start, step = a.step;
     if (step < 0) {

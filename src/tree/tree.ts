@@ -78,10 +78,10 @@ export const zipWith = <T>(a: T, b: NoInfer<T>, f: (x: AnyTensor, y: AnyTensor, 
   return unflatten(a, pa.map(([p, x], i) => f(x, pb[i]![1], p)), op);
 };
 
-/** maps every tensor inside any value (records, arrays; other values are kept as they are) */
+/** maps every tensor inside any value (records in sorted key order, arrays; other values are kept as they are) */
 export const mapTensors = (x: unknown, f: (t: AnyTensor) => AnyTensor): unknown => {
   if (isTensor(x)) return f(x);
   if (Array.isArray(x)) return x.map((v) => mapTensors(v, f));
-  if (isRecord(x)) return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, mapTensors(v, f)]));
+  if (isRecord(x)) return Object.fromEntries(keysOf(x).map((k) => [k, mapTensors(x[k], f)]));
   return x;
 };
