@@ -16,3 +16,6 @@ export {
   type GradOptions, type ValueAndGradOptions,
 } from './autodiff/index.js';
 export { leaves, leavesWithPath, map as mapTree, unflatten, zipWith, type BadLeaves, type Path, type TreeOf } from './tree/index.js';
+export * as random from './random/index.js';
+export { foldIn, isKey, key, type Key } from './random/index.js';
+export * as nn from './layers/index.js';

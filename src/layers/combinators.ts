@@ -1,0 +1,157 @@
+/** @file Combinators: serial (shape-checked chains), parallel, residual, concatenate, bottleneck, lambda. */
+import type { AnyShapeError, ShapeError } from '../../types/index.js';
+import { add, concat } from '../ops/index.js';
+import { foldIn, split } from '../random/index.js';
+import {
+  ShapeMismatchError, sameShape, showShape, type Broadcast, type Concat, type Dim, type Shape,
+} from '../shape/index.js';
+import type { AnyTensor, Tensor } from '../tensor/index.js';
+import {
+  defineLayer, type AnyLayer, type Apply, type Context, type FnOf, type Layer, type ParamsOf, type ShapeFn, type StateOf,
+} from './layer.js';
+
+type T = AnyTensor;
+type CanonOf<F> = F extends { readonly canonical: infer C extends Shape } ? C : Dim[];
+
+/** the output shape of each layer of a chain from input S (entries after the first error are unknown) */
+export type Flow<L extends readonly unknown[], S, Acc extends unknown[] = []> =
+  L extends readonly [infer H, ...infer R]
+    ? S extends Shape
+      ? Apply<FnOf<H>, S> extends infer O ? Flow<R, O extends AnyShapeError ? unknown : O, [...Acc, O]> : never
+      : Flow<R, unknown, [...Acc, unknown]>
+    : Acc;
+/** the layers, with the first one whose input does not fit replaced by the ShapeError (so the error sits on it) */
+export type ValidateChain<L extends readonly unknown[], F extends unknown[] = Flow<L, CanonOf<FnOf<L[0]>>>> =
+  number extends L['length'] ? L : { [K in keyof L]: F[K & keyof F] extends infer E extends AnyShapeError ? E : L[K] };
+/** the shape function of a chain: each layer's on the previous one's output */
+export interface SerialFn<Fs extends readonly ShapeFn[]> extends ShapeFn {
+  readonly out: FoldOut<Fs, this['in']>;
+  readonly canonical: CanonOf<Fs[0]>;
+}
+type FoldOut<Fs extends readonly ShapeFn[], S> =
+  Fs extends readonly [infer H extends ShapeFn, ...infer R extends readonly ShapeFn[]]
+    ? Apply<H, S> extends infer O ? O extends AnyShapeError ? O : FoldOut<R, O> : never
+    : S;
+type Fns<L extends readonly unknown[]> = { -readonly [K in keyof L]: FnOf<L[K]> };
+/** the children's params as a tuple */
+export type ParamsTuple<L extends readonly unknown[]> = { -readonly [K in keyof L]: ParamsOf<L[K]> };
+/** the children's states as a tuple */
+export type StatesTuple<L extends readonly unknown[]> = { -readonly [K in keyof L]: StateOf<L[K]> };
+
+/** runs children in order; the key is folded with each child's index so no two draw the same numbers */
+const childCtx = (ctx: Context, i: number): Context => (ctx.mode === 'train' ? { mode: 'train', key: foldIn(ctx.key, i) } : ctx);
+
+/** what serial returns: a layer that also lists its children (for analysis and data-dependent init) */
+export interface Serial<L extends readonly unknown[]> extends Layer<SerialFn<Fns<L>>, ParamsTuple<L>, StatesTuple<L>> {
+  readonly layers: readonly AnyLayer[];
+}
+/**
+ * Chains layers; the compiler checks that each layer's output shape is the next one's input and
+ * puts the error on the first layer that does not fit. Params and state are tuples of the children's.
+ * @example serial(input(['B', 784]), dense(784, 128), relu(), dense(128, 10))
+ */
+export const serial = <const L extends readonly AnyLayer[]>(...layers: ValidateChain<L>): Serial<L> => {
+  const ls = layers as readonly AnyLayer[];
+  const base = defineLayer<SerialFn<Fns<L>>, ParamsTuple<L>, StatesTuple<L>>(
+    `serial(${ls.map((l) => l.name).join(', ')})`,
+    (key) => {
+      const keys = split(key, Math.max(ls.length, 1));
+      return ls.map((l, i) => l.init(keys[i]!)) as ParamsTuple<L>;
+    },
+    (params, state, x, ctx) => {
+      const ps = params as readonly unknown[], ss = state as readonly unknown[];
+      let h = x;
+      const next = ls.map((l, i) => {
+        const [y, s] = l.run(ps[i], ss[i], h, childCtx(ctx, i));
+        h = y;
+        return s;
+      });
+      return [h, next as StatesTuple<L>];
+    },
+    () => ls.map((l) => l.initState()) as StatesTuple<L>,
+  );
+  return Object.freeze({ ...base, layers: ls });
+};
+
+// ---- branches --------------------------------------------------------------------------------
+
+type Outs<Fs extends readonly ShapeFn[], S> = { -readonly [K in keyof Fs]: Apply<Fs[K], S> };
+type FirstError<Os extends readonly unknown[]> = Extract<Os[number], AnyShapeError>;
+type JoinAdd<Os extends readonly unknown[], Acc> =
+  Os extends readonly [infer H extends Shape, ...infer R] ? Broadcast<Acc & Shape, H, 'parallel add'> extends infer B ? B extends Shape ? JoinAdd<R, B> : B : never : Acc;
+/** the shape function of parallel(join, ...branches) */
+export interface ParallelFn<J extends 'add' | 'concat', Fs extends readonly ShapeFn[]> extends ShapeFn {
+  readonly out: Outs<Fs, this['in']> extends infer Os extends readonly unknown[]
+    ? [FirstError<Os>] extends [never]
+      ? J extends 'add' ? (Os extends readonly [infer H, ...infer R] ? JoinAdd<R, H> : never) : Concat<Os & readonly Shape[], -1>
+      : FirstError<Os>
+    : never;
+  readonly canonical: CanonOf<Fs[0]>;
+}
+/** applies every branch to the same input and joins the outputs: 'add' (broadcasting) or 'concat' (last axis) */
+export const parallel = <const J extends 'add' | 'concat', const L extends readonly AnyLayer[]>(
+  join: J, ...branches: L
+): Layer<ParallelFn<J, Fns<L>>, ParamsTuple<L>, StatesTuple<L>> =>
+  defineLayer(
+    `parallel(${join}: ${branches.map((l) => l.name).join(', ')})`,
+    (key) => {
+      const keys = split(key, Math.max(branches.length, 1));
+      return branches.map((l, i) => l.init(keys[i]!)) as ParamsTuple<L>;
+    },
+    (params, state, x, ctx) => {
+      const ps = params as readonly unknown[], ss = state as readonly unknown[];
+      const outs = branches.map((l, i) => l.run(ps[i], ss[i], x, childCtx(ctx, i)));
+      const ys = outs.map(([y]) => y);
+      const y = join === 'add' ? ys.reduce((a, b) => add(a, b) as T) : (concat(ys, -1) as T);
+      return [y, outs.map(([, s]) => s) as StatesTuple<L>];
+    },
+    () => branches.map((l) => l.initState()) as StatesTuple<L>,
+  );
+
+/** the shape function of residual(f): f must map the input shape to itself */
+export interface ResidualFn<F extends ShapeFn> extends ShapeFn {
+  readonly out: Apply<F, this['in']> extends infer O
+    ? O extends AnyShapeError ? O
+    : [O] extends [this['in']] ? [this['in']] extends [O] ? this['in'] : SameShapeError<this['in'], O>
+    : SameShapeError<this['in'], O>
+    : never;
+  readonly canonical: CanonOf<F>;
+}
+type SameShapeError<I, O> = ShapeError<'residual: the branch must keep the shape', I, O>;
+const sameShapeRun = (name: string, f: AnyLayer, combine: (x: T, y: T) => T) =>
+  (params: unknown, state: unknown, x: T, ctx: Context): readonly [T, unknown] => {
+    const [y, s] = f.run(params, state, x, childCtx(ctx, 0));
+    if (name === 'residual' && !sameShape(y.shape as readonly number[], x.shape as readonly number[])) {
+      throw new ShapeMismatchError(name, `the branch maps ${showShape(x.shape as readonly number[])} to ${showShape(y.shape as readonly number[])}`, [x.shape as readonly number[], y.shape as readonly number[]]);
+    }
+    return [combine(x, y), s];
+  };
+/** x + f(x); the compiler checks that f keeps the shape */
+export const residual = <L extends AnyLayer>(f: L): Layer<ResidualFn<FnOf<L>>, ParamsOf<L>, StateOf<L>> =>
+  defineLayer(`residual(${f.name})`, (key) => f.init(key) as ParamsOf<L>,
+    sameShapeRun('residual', f, (x, y) => add(x, y) as T) as never, () => f.initState() as StateOf<L>);
+
+/** the shape function of concatenate(f): [x, f(x)] joined on the last axis */
+export interface ConcatenateFn<F extends ShapeFn> extends ShapeFn {
+  readonly out: Apply<F, this['in']> extends infer O ? O extends AnyShapeError ? O : Concat<[this['in'] & Shape, O & Shape], -1> : never;
+  readonly canonical: CanonOf<F>;
+}
+/** a dense (DenseNet) connection: concat([x, f(x)], -1) */
+export const concatenate = <L extends AnyLayer>(f: L): Layer<ConcatenateFn<FnOf<L>>, ParamsOf<L>, StateOf<L>> =>
+  defineLayer(`concatenate(${f.name})`, (key) => f.init(key) as ParamsOf<L>,
+    sameShapeRun('concatenate', f, (x, y) => concat([x, y], -1) as T) as never, () => f.initState() as StateOf<L>);
+
+/** the bottleneck pattern: x + expand(inner(reduce(x))), a residual around a narrow middle (checked like serial) */
+export const bottleneck = <const L extends readonly [AnyLayer, AnyLayer, AnyLayer]>(
+  ...layers: ValidateChain<L>
+): Layer<ResidualFn<SerialFn<Fns<L>>>, ParamsTuple<L>, StatesTuple<L>> => {
+  const chain: AnyLayer = serial(...(layers as readonly AnyLayer[]));
+  const r = residual(chain);
+  return Object.freeze({ ...r, name: `bottleneck(${chain.name})` }) as Layer<ResidualFn<SerialFn<Fns<L>>>, ParamsTuple<L>, StatesTuple<L>>;
+};
+
+/** the shape function of a lambda: unknown unless declared shape-preserving */
+export interface LambdaFn extends ShapeFn { readonly out: Dim[]; readonly canonical: Dim[] }
+/** a parameter-free layer from a function of tensors (its output shape is only known at run time) */
+export const lambda = (fn: (x: Tensor<Shape>) => T, name = 'lambda'): Layer<LambdaFn, null> =>
+  defineLayer(name, () => null, (_p, s, x) => [fn(x as Tensor<Shape>), s]);

@@ -1,0 +1,7 @@
+/** @file Layers as typed pure functions ({ init, apply }), combinators, initializers and data-dependent init. */
+export * from './layer.js';
+export * from './basic.js';
+export * from './combinators.js';
+export { lsuvInit } from './lsuv.js';
+export * as init from './initializers.js';
+export type { Initializer } from './initializers.js';
