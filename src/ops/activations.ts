@@ -1,17 +1,18 @@
 /** @file Activation functions as composites of primitives (no hand-written VJPs). */
 import { bind } from '../core/index.js';
 import type { DType } from '../dtype/index.js';
-import type { AlongAxis, Shape } from '../shape/index.js';
+import { normAxis, type AlongAxis, type Shape } from '../shape/index.js';
 import type { AnyTensor, Tensor } from '../tensor/index.js';
 import type { Check } from '../../types/index.js';
-import { abs, add, div, erf, exp, expm1, greater, log1p, maximum, mul, neg, sigmoid, sub, tanh, where } from './elementwise.js';
+import { abs, add, cast, div, erf, exp, expm1, greater, log1p, maximum, mul, neg, sigmoid, sub, tanh, where } from './elementwise.js';
 import { primitives } from './primitives.js';
 import { logSumExp, max, sum } from './reduce.js';
 
 type T = AnyTensor;
 /** an activation: float32 in and out, same shape */
 export type Activation = <S extends Shape, D extends DType>(x: Tensor<S, D>) => Tensor<S, 'float32'>;
-const act = (f: (x: T) => T): Activation => f as Activation;
+// activations compute in float32 whatever the input dtype
+const act = (f: (x: T) => T): Activation => ((x: T) => f(x.dtype === 'float32' ? x : cast(x, 'float32'))) as Activation;
 
 /** x for x > 0, slope * x otherwise (default slope 0.01, as PyTorch; Keras uses 0.3) */
 export const leakyRelu = (slope = 0.01): Activation => act((x) => where(greater(x, 0), x, mul(x, slope)));
@@ -31,7 +32,7 @@ export const softplus: Activation = act((x) => add(maximum(x, 0), log1p(exp(neg(
 export const softmax = <S extends Shape, D extends DType, const A extends number = -1>(
   x: Tensor<S, D>, axis?: Check<AlongAxis<S, A, 'softmax'>, A>,
 ): Tensor<S, 'float32'> => {
-  const ax = (axis as number | undefined) ?? -1;
+  const ax = normAxis('softmax', (axis as number | undefined) ?? -1, x.shape as readonly number[]);
   const shifted = sub(x as T, bind(primitives.stopGradient, [max(x as T, ax, { keepdims: true })], {}));
   const e = exp(shifted);
   return div(e, sum(e, ax, { keepdims: true })) as T as Tensor<S, 'float32'>;
@@ -40,6 +41,6 @@ export const softmax = <S extends Shape, D extends DType, const A extends number
 export const logSoftmax = <S extends Shape, D extends DType, const A extends number = -1>(
   x: Tensor<S, D>, axis?: Check<AlongAxis<S, A, 'logSoftmax'>, A>,
 ): Tensor<S, 'float32'> => {
-  const ax = (axis as number | undefined) ?? -1;
+  const ax = normAxis('logSoftmax', (axis as number | undefined) ?? -1, x.shape as readonly number[]);
   return sub(x as T, logSumExp(x as T, ax, { keepdims: true })) as T as Tensor<S, 'float32'>;
 };

@@ -2,8 +2,8 @@
 import type { Check } from '../../types/index.js';
 import type { BinaryOp, UnaryOp } from '../backend/index.js';
 import { bind } from '../core/index.js';
-import { arith, type Arith, type DType } from '../dtype/index.js';
-import { ValueError, type Broadcast, type Broadcast3, type Shape } from '../shape/index.js';
+import { arith, isDType, type Arith, type DType } from '../dtype/index.js';
+import { broadcastShapes, ValueError, type Broadcast, type Broadcast3, type Shape } from '../shape/index.js';
 import { isTensor, type AnyTensor, type Tensor } from '../tensor/index.js';
 import {
   arithDType, commonDType, lift, scalar, type ArithOf, type Common, type Operand, type OperandDType, type OperandShape,
@@ -85,8 +85,8 @@ export interface Binary<Op extends string, K extends Kind> {
 const operandsFor = (op: BinaryOp, kind: Kind, a: Operand, b: Operand): [AnyTensor, AnyTensor, DType] => {
   if (kind === 'bool') {
     // comparisons read both sides exactly as they are; only a number is lifted
-    const d = commonDType(a, b);
-    const liftCmp = (x: Operand) => (isTensor(x) ? x : scalar(x, Number.isInteger(x) ? d : 'float32'));
+    // (an integer that fits in int32 stays exact; anything else is compared as float32)
+    const liftCmp = (x: Operand) => (isTensor(x) ? x : scalar(x, Number.isInteger(x) && Math.abs(x) < 2 ** 31 ? 'int32' : 'float32'));
     return [liftCmp(a), liftCmp(b), 'bool'];
   }
   const d = kind === 'float' ? 'float32' : arithDType(a, b);
@@ -143,6 +143,7 @@ export const logicalAnd = <A extends Shape, B extends Shape>(
   a: Tensor<A, 'bool'>, b: Check<Broadcast<A, B, 'logicalAnd'>, Tensor<B, 'bool'>>,
 ): Result<Broadcast<A, B, 'logicalAnd'>, 'bool'> => {
   requireBool('logicalAnd', a, b as AnyTensor);
+  broadcastShapes(a.shape as readonly number[], (b as AnyTensor).shape as readonly number[], 'logicalAnd');
   return bind(primitives.binary, [a, b as AnyTensor], { op: 'and', out: 'bool' }) as Result<Broadcast<A, B, 'logicalAnd'>, 'bool'>;
 };
 /** a || b for bool tensors, with broadcasting */
@@ -150,6 +151,7 @@ export const logicalOr = <A extends Shape, B extends Shape>(
   a: Tensor<A, 'bool'>, b: Check<Broadcast<A, B, 'logicalOr'>, Tensor<B, 'bool'>>,
 ): Result<Broadcast<A, B, 'logicalOr'>, 'bool'> => {
   requireBool('logicalOr', a, b as AnyTensor);
+  broadcastShapes(a.shape as readonly number[], (b as AnyTensor).shape as readonly number[], 'logicalOr');
   return bind(primitives.binary, [a, b as AnyTensor], { op: 'or', out: 'bool' }) as Result<Broadcast<A, B, 'logicalOr'>, 'bool'>;
 };
 
@@ -166,9 +168,9 @@ export const where = <C extends Shape, const X extends Operand, const Y extends 
 };
 type ArithOrBool<X, Y> = Common<OperandDType<X>, OperandDType<Y>>;
 
-/** max(x, 0); its gradient at 0 is 0 */
+/** max(x, 0); NaN stays NaN and the gradient at 0 is 0 */
 export const relu = <S extends Shape, D extends DType>(x: Tensor<S, D>): Tensor<S, Arith<D>> =>
-  where(greater(x as AnyTensor, 0), x as AnyTensor, 0) as AnyTensor as Tensor<S, Arith<D>>;
+  where(lessEqual(x as AnyTensor, 0), 0, x as AnyTensor) as AnyTensor as Tensor<S, Arith<D>>;
 
 /** limits x to [lo, hi] (NaN stays NaN) */
 export const clip = <S extends Shape, D extends DType>(x: Tensor<S, D>, lo: number, hi: number): Tensor<S, Arith<D>> => {
@@ -177,8 +179,10 @@ export const clip = <S extends Shape, D extends DType>(x: Tensor<S, D>, lo: numb
 };
 
 /** converts to another dtype (float -> int32 truncates toward zero; -> bool is x != 0) */
-export const cast = <S extends Shape, D extends DType, To extends DType>(x: Tensor<S, D>, dtype: To): Tensor<S, To> =>
-  bind(primitives.cast, [x], { to: dtype }) as Tensor<S, To>;
+export const cast = <S extends Shape, D extends DType, To extends DType>(x: Tensor<S, D>, dtype: To): Tensor<S, To> => {
+  if (!isDType(dtype)) throw new ValueError('cast', `unknown dtype ${String(dtype)} (float32, int32 or bool)`);
+  return bind(primitives.cast, [x], { to: dtype }) as Tensor<S, To>;
+};
 
 /** the same values, seen by autodiff as a constant */
 export const stopGradient = <S extends Shape, D extends DType>(x: Tensor<S, D>): Tensor<S, D> =>

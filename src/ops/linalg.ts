@@ -48,7 +48,7 @@ export const outer = <A extends Shape, B extends Shape, D extends Num>(
 };
 
 /** einsum over one or two operands with an explicit output ('bij,bjk->bik', 'ij->ji', 'i,i->') */
-export function einsum<const Spec extends string, A extends Shape, D extends DType>(
+export function einsum<const Spec extends string, A extends Shape, D extends Num>(
   spec: Check<Einsum<Spec, [A]>, Spec>, a: Tensor<A, D>): Tensor<AsShape<Einsum<Spec, [A]>>, D>;
 export function einsum<const Spec extends string, A extends Shape, B extends Shape, D extends Num>(
   spec: Check<Einsum<Spec, [A, B]>, Spec>, a: Tensor<A, D>, b: Tensor<B, NoInfer<D>>): Tensor<AsShape<Einsum<Spec, [A, B]>>, D>;

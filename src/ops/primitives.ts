@@ -47,8 +47,9 @@ const dims = (x: Abstract): readonly number[] => x.shape;
 const requireDType = (op: string, x: Abstract, ok: readonly DType[]): void => {
   if (!ok.includes(x.dtype)) throw new ValueError(op, `dtype ${x.dtype} is not supported (expected ${ok.join(' or ')})`);
 };
+// shapes and strides are copied: a caller's array must never become part of a tensor
 const view = (v: View, shape: readonly number[], strides: readonly number[], offset: number): View =>
-  ({ dtype: v.dtype, data: v.data, shape, strides, offset }) as View;
+  ({ dtype: v.dtype, data: v.data, shape: [...shape], strides: [...strides], offset }) as View;
 
 /** every primitive, each in one place: name, shape/dtype rule, kernel, VJP (its derivative in a comment above) */
 export const primitives: { readonly [P in PrimName]: PrimitiveDef<ParamsOf[P]> } = {

@@ -7,8 +7,8 @@ import {
   normAxes, normAxis, numel, reduceShape, topkShape, ValueError, type AlongAxis, type AsShape, type Axes,
   type Reduce, type Shape, type TopK,
 } from '../shape/index.js';
-import type { AnyTensor, Tensor } from '../tensor/index.js';
-import { abs, add, cast, div, exp, less, log, square, stopGradient, sub, where } from './elementwise.js';
+import { full, type AnyTensor, type Tensor } from '../tensor/index.js';
+import { abs, add, cast, div, equal, exp, greater, less, log, logicalNot, square, stopGradient, sub, where } from './elementwise.js';
 import { primitives } from './primitives.js';
 
 /** keepdims: keep reduced axes as size 1 */
@@ -31,33 +31,43 @@ const requireBool = (op: string, x: AnyTensor): void => {
   if (x.dtype !== 'bool') throw new ValueError(op, `expects a bool tensor, got ${x.dtype}`);
 };
 const count = (op: string, x: AnyTensor, axis: Axes): number => {
-  const n = numel(normAxes(op, axis, x.shape).map((a) => x.shape[a]!));
-  if (n === 0) throw new ValueError(op, `reduction over an empty axis of shape [${x.shape.join(', ')}]`);
+  const axes = normAxes(op, axis, x.shape);
+  const n = numel(axes.map((a) => x.shape[a]!));
+  if (n === 0) {
+    const empty = axes.find((a) => x.shape[a] === 0);
+    throw new ValueError(op, `reduction over an empty axis (axis ${empty ?? 'of a size-0 tensor'} of shape [${x.shape.join(', ')}])`);
+  }
   return n;
 };
+/** max/min/argmax/argmin have no value over an empty axis: say so with the op, the axis and the shape */
+const nonEmpty = <F extends (x: AnyTensor, axis?: never, o?: never) => AnyTensor>(op: string, f: F): F =>
+  ((x: AnyTensor, axis?: Axes, o?: ReduceOptions<boolean>) => {
+    count(op, x, axis);
+    return (f as (x: AnyTensor, axis?: Axes, o?: ReduceOptions<boolean>) => AnyTensor)(x, axis, o);
+  }) as F;
 
 /** sum over axes */
 export const sum = reduceWith('sum', 'sum') as ReduceFn<'sum', 'arith'>;
 /** product over axes */
 export const prod = reduceWith('prod', 'prod') as ReduceFn<'prod', 'arith'>;
 /** maximum over axes (NaN propagates; an empty axis is an error) */
-export const max = reduceWith('max', 'max') as ReduceFn<'max', 'same'>;
+export const max = nonEmpty('max', reduceWith('max', 'max')) as ReduceFn<'max', 'same'>;
 /** minimum over axes (NaN propagates; an empty axis is an error) */
-export const min = reduceWith('min', 'min') as ReduceFn<'min', 'same'>;
+export const min = nonEmpty('min', reduceWith('min', 'min')) as ReduceFn<'min', 'same'>;
 /** a reduction of bool tensors */
 type BoolReduceFn<Op extends string> =
   <S extends Shape, const Ax extends Axes = undefined, const K extends boolean = false>(
     x: Tensor<S, 'bool'>, axis?: Check<Reduce<S, Ax, K, Op>, Ax>, options?: ReduceOptions<K>,
   ) => Tensor<AsShape<Reduce<S, NoInfer<Ax>, NoInfer<K>, Op>>, 'bool'>;
-/** true when any element is true */
+/** true when any element is true (false over an empty axis) */
 export const any = ((x: AnyTensor, axis?: Axes, o?: ReduceOptions<boolean>) => {
   requireBool('any', x);
-  return reduceWith('max', 'any')(x, axis, o);
+  return greater(reduceWith('sum', 'any')(x, axis, o), 0);
 }) as BoolReduceFn<'any'>;
-/** true when every element is true */
+/** true when every element is true (true over an empty axis) */
 export const all = ((x: AnyTensor, axis?: Axes, o?: ReduceOptions<boolean>) => {
   requireBool('all', x);
-  return reduceWith('min', 'all')(x, axis, o);
+  return equal(reduceWith('sum', 'all')(logicalNot(x as Tensor<Shape, 'bool'>), axis, o), 0);
 }) as BoolReduceFn<'all'>;
 
 /** arithmetic mean over axes (float32) */
@@ -83,6 +93,9 @@ export const variance = <S extends Shape, D extends DType, const Ax extends Axes
 
 /** log(sum(exp(x))) over axes, computed stably (the max is subtracted first) */
 export const logSumExp = ((x: AnyTensor, axis?: Axes, o?: ReduceOptions<boolean>) => {
+  const shape = reduceShape(x.shape, axis, o?.keepdims ?? false, 'logSumExp') as number[];
+  // the log of an empty sum is -Infinity (as NumPy and SciPy)
+  if (normAxes('logSumExp', axis, x.shape).some((a) => x.shape[a] === 0)) return full(shape, -Infinity);
   const xf = cast(x, 'float32');
   const m = stopGradient(reduceWith('max', 'logSumExp')(xf, axis, { keepdims: true }));
   // an all -inf (or +inf) slice would give inf - inf = NaN: shift by 0 there instead
@@ -104,9 +117,9 @@ const argWith = (op: 'argmax' | 'argmin') => (x: AnyTensor, axis?: number, o?: R
   return keep(x, bind(primitives.argReduce, [x], { op, axis }), axis, o?.keepdims, op);
 };
 /** index of the first maximum (NaN counts as the maximum, as NumPy) */
-export const argmax = argWith('argmax') as ArgFn<'argmax'>;
+export const argmax = nonEmpty('argmax', argWith('argmax')) as ArgFn<'argmax'>;
 /** index of the first minimum */
-export const argmin = argWith('argmin') as ArgFn<'argmin'>;
+export const argmin = nonEmpty('argmin', argWith('argmin')) as ArgFn<'argmin'>;
 
 /** cumsum options: exclusive (start from 0), reverse (sum from the end) */
 export interface CumsumOptions { readonly exclusive?: boolean; readonly reverse?: boolean }

@@ -80,7 +80,9 @@ type InsertAt<S extends Shape, At extends number, X extends Dim, Acc extends Dim
 export function stackShape<const Ss extends readonly (readonly number[])[], const A extends number>(shapes: Ss, axis: A): Stack<Ss, A> {
   const first = shapes[0];
   if (first === undefined) throw new ShapeMismatchError('stack', 'no inputs', []);
-  const ax = normAxis('stack', axis, [...first, 1]);
+  const r = first.length;
+  if (!Number.isInteger(axis) || axis < -(r + 1) || axis > r) throw new ShapeMismatchError('stack', `axis ${axis} out of range for rank ${r}`, [first], axis);
+  const ax = axis < 0 ? axis + r + 1 : axis;
   shapes.forEach((s, k) => {
     if (s.length !== first.length || s.some((d, i) => d !== first[i])) {
       throw new ShapeMismatchError('stack', `input ${k} has shape ${showShape(s)}, expected ${showShape(first)}`, [first, s]);

@@ -121,7 +121,9 @@ type InsertAt<S extends Shape, At extends number, X extends Dim, Acc extends Dim
   : S extends readonly [infer H extends Dim, ...infer R extends Shape] ? InsertAt<R, At, X, [...Acc, H]> : [...Acc, X];
 /** runtime twin of ExpandDims */
 export function expandDimsShape<const S extends readonly number[], const A extends number>(shape: S, axis: A): ExpandDims<S, A> {
-  const a = normAxis('expandDims', axis, [...shape, 1]);
+  const r = shape.length;
+  if (!Number.isInteger(axis) || axis < -(r + 1) || axis > r) throw new ShapeMismatchError('expandDims', `axis ${axis} out of range for rank ${r}`, [shape], axis);
+  const a = axis < 0 ? axis + r + 1 : axis;
   return [...shape.slice(0, a), 1, ...shape.slice(a)] as ExpandDims<S, A>;
 }
 

@@ -107,8 +107,16 @@ export function takeShape<const S extends readonly number[], const I extends rea
 export type Gather<S extends Shape, I extends Shape, Ax extends number> =
   IsDynRank<S> extends true ? [...I] : IsDynRank<I> extends true ? [...I]
   : [NormAxis<Ax, S['length']>] extends [never] ? ShapeError<`gather: axis ${Ax} out of range for rank ${S['length']}`, S, Ax>
-  : S['length'] extends I['length'] ? [...I]
+  : S['length'] extends I['length'] ? GatherDims<S, I, NormAxis<Ax, S['length']>, [], S, I>
   : ShapeError<`gather: indices have rank ${I['length']}, input has rank ${S['length']}`, S, I>;
+/** off the gather axis, an indices dim may not exceed the input's (torch.gather) */
+type GatherDims<S extends Shape, I extends Shape, Ax extends number, K extends 0[], FS extends Shape, FI extends Shape> =
+  S extends readonly [infer s, ...infer SR extends Shape] ? I extends readonly [infer i, ...infer IR extends Shape]
+    ? K['length'] extends Ax ? GatherDims<SR, IR, Ax, [...K, 0], FS, FI>
+    : s extends number ? i extends number ? Compare<i, s> extends 1
+      ? ShapeError<`gather: indices dim ${i} exceeds input dim ${s} at axis ${K['length']}`, FS, FI>
+      : GatherDims<SR, IR, Ax, [...K, 0], FS, FI> : GatherDims<SR, IR, Ax, [...K, 0], FS, FI> : GatherDims<SR, IR, Ax, [...K, 0], FS, FI>
+    : [...FI] : [...FI];
 /** runtime twin of Gather */
 export function gatherShape<const S extends readonly number[], const I extends readonly number[], const A extends number>(
   shape: S, indices: I, axis: A,

@@ -42,16 +42,18 @@ export function tensor<const T extends Nested, D extends DType = NestedDType<T>>
 export function full<const S extends readonly number[], const V extends number | boolean, D extends DType = V extends boolean ? 'bool' : 'float32'>(
   shape: S, value: V, dtype?: D,
 ): Tensor<[...S], NoInfer<D>> {
-  const sh = validShape('full', shape);
-  const d = dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
-  return build('full', sh, checkDType('full', d), new Array<number | boolean>(numel(sh)).fill(value)) as Tensor<[...S], D>;
+  return filled('full', shape, value, dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32')) as Tensor<[...S], D>;
 }
+const filled = (op: string, shape: readonly number[], value: number | boolean, dtype: DType): Tensor<Shape, DType> => {
+  const sh = validShape(op, shape);
+  return build(op, sh, checkDType(op, dtype), new Array<number | boolean>(numel(sh)).fill(value));
+};
 /** zeros of `shape` */
 export const zeros = <const S extends readonly number[], D extends DType = 'float32'>(shape: S, dtype?: D): Tensor<[...S], NoInfer<D>> =>
-  full(shape, 0, dtype ?? ('float32' as D)) as Tensor<[...S], D>;
+  filled('zeros', shape, 0, dtype ?? 'float32') as Tensor<[...S], D>;
 /** ones of `shape` */
 export const ones = <const S extends readonly number[], D extends DType = 'float32'>(shape: S, dtype?: D): Tensor<[...S], NoInfer<D>> =>
-  full(shape, 1, dtype ?? ('float32' as D)) as Tensor<[...S], D>;
+  filled('ones', shape, 1, dtype ?? 'float32') as Tensor<[...S], D>;
 
 /** the length of arange(start, stop, step) in the type (number unless all are integer literals) */
 export type ArangeLen<Start extends number, Stop extends number, Step extends number> =

@@ -43,9 +43,13 @@ describe('elementwise activations', () => {
     expectClose(values(softplus(i)), [0.126928011, 0.6931471806, 3.048587352]);
     expectClose(values(elu()(i)), [-0.8646647168, 0, 3]);
   });
-  // BUG: leakyRelu() and gelu() throw on int32 (and bool) input ("mul: the scalar 0.01 is not an integer but the
-  // tensor is int32"), though Activation accepts any dtype and promises float32; leakyRelu(2) on int32 returns an
-  // int32 tensor typed float32. Expected: leakyRelu()(tensor([-2, 0, 3], 'int32')) gives float32 [-0.02, 0, 3].
+  it('computes in float32 for int32 and bool inputs', () => {
+    const y = leakyRelu()(tensor([-2, 0, 3], 'int32'));
+    expect(y.dtype).toBe('float32');
+    expectClose(values(y), [-0.02, 0, 3]);
+    expect(leakyRelu(2)(tensor([-2, 1], 'int32')).dtype).toBe('float32');
+    expectClose(values(gelu()(tensor([true, false]))), [0.8413447461, 0]);
+  });
 
   it('types every activation as float32 of the same shape', () => {
     expectTypeOf(silu(tensor([[1, 2]], 'int32'))).toEqualTypeOf<Tensor<[1, 2], 'float32'>>();
@@ -86,6 +90,8 @@ describe('softmax, logSoftmax', () => {
     expect(() => logSoftmax(x, 1 as never)).toThrow('axis 1 out of range for rank 1; shapes [5]');
     expect(() => softmax(x, -2 as never)).toThrow('axis -2 out of range for rank 1; shapes [5]');
   });
-  // BUG: softmax and logSoftmax name the reduction they call in that error ('max: axis 1 ...',
-  // 'logSumExp: axis 1 ...'); expected 'softmax: axis 1 out of range for rank 1' and 'logSoftmax: ...'
+  it('names itself in axis errors', () => {
+    expect(() => softmax(tensor([1, 2]), 1 as never)).toThrow('softmax: axis 1 out of range for rank 1');
+    expect(() => logSoftmax(tensor([1, 2]), 1 as never)).toThrow('logSoftmax: axis 1 out of range for rank 1');
+  });
 });

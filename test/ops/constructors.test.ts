@@ -84,10 +84,9 @@ describe('zeros, ones, full', () => {
   });
 
   it.each([
-    // BUG: zeros and ones name 'full' in their errors ('full: dim -1 at axis 1 ...'); only the reason is checked
-    ['a negative dim', () => zeros([2, -1]), ShapeMismatchError, 'dim -1 at axis 1 is not a non-negative integer'],
-    ['a fractional dim', () => ones([1.5]), ShapeMismatchError, 'dim 1.5 at axis 0 is not a non-negative integer'],
-    ['a NaN dim', () => zeros([NaN]), ShapeMismatchError, 'dim NaN at axis 0 is not a non-negative integer'],
+    ['a negative dim', () => zeros([2, -1]), ShapeMismatchError, 'zeros: dim -1 at axis 1 is not a non-negative integer'],
+    ['a fractional dim', () => ones([1.5]), ShapeMismatchError, 'ones: dim 1.5 at axis 0 is not a non-negative integer'],
+    ['a NaN dim', () => zeros([NaN]), ShapeMismatchError, 'zeros: dim NaN at axis 0 is not a non-negative integer'],
     ['a fractional int32 fill', () => full([2], 1.5, 'int32'), ValueError, 'full: element 0 (1.5) is not a 32-bit integer'],
     ['an unknown dtype', () => zeros([2], 'int8' as never), ValueError, 'unknown dtype int8'],
   ] as const)('rejects %s', rejects);

@@ -235,8 +235,10 @@ describe('dtype promotion (bool < int32 < float32; numbers are weak)', () => {
     expect(run).toThrow(message);
   });
 
-  // BUG: an integer number outside int32 is wrapped silently: add(tensor([1], 'int32'), 2 ** 31) gives
-  // [-2147483647]; expected an error naming add (or a float32 result of 2147483649).
+  it('refuses a number that does not fit in int32 next to an int32 tensor', () => {
+    expect(() => add(tensor([1], 'int32'), 2 ** 31)).toThrow('add: the scalar 2147483648 does not fit in int32');
+    expect(toArray(add(tensor([1], 'int32'), 2 ** 31 - 2))[0]).toBe(2 ** 31 - 1);
+  });
 });
 
 describe('comparisons', () => {
@@ -265,10 +267,12 @@ describe('comparisons', () => {
     expect(toNested(less(tensor([[1], [2]]), tensor([0, 1, 2, 3])))).toEqual([[F, F, T, T], [F, F, F, T]]);
   });
 
-  // BUG: a number compared with a bool tensor is first turned into a bool: equal(tensor([true, false]), 2)
-  // gives [true, false]; expected [false, false] (as NumPy: True == 2 is False).
-  // BUG: an integer number outside int32 compared with an int32 tensor wraps: less(tensor([1], 'int32'), 2 ** 32)
-  // gives [false] (2 ** 32 becomes 0); expected [true].
+  it('compares numbers by value, never as truth values or wrapped integers', () => {
+    expect(toNested(equal(tensor([true, false]), 2))).toEqual([false, false]);
+    expect(toNested(equal(tensor([true, false]), 1))).toEqual([true, false]);
+    expect(toNested(less(tensor([1], 'int32'), 2 ** 32))).toEqual([true]);
+    expect(toNested(greater(tensor([2 ** 31 - 1], 'int32'), 2 ** 31 - 2))).toEqual([true]);
+  });
 });
 
 describe('logical ops', () => {
@@ -320,7 +324,11 @@ describe('where', () => {
     expect(run).toThrow(ValueError);
     expect(run).toThrow(message);
   });
-  // BUG: where(cond, boolTensor, 2) turns 2 into true (a number adopts bool); expected an error or an int32 result holding 2
+  it('lifts a number next to a bool tensor as int32, not as a truth value', () => {
+    const y = where(tensor([true, false]), tensor([true, true]), 2);
+    expect(y.dtype).toBe('int32');
+    expect(toNested(y)).toEqual([1, 2]);
+  });
 });
 
 describe('clip, relu, cast, stopGradient', () => {
@@ -352,7 +360,11 @@ describe('clip, relu, cast, stopGradient', () => {
     expect(() => clip(tensor([1]), 2, 1)).toThrow(ValueError);
     expect(() => clip(tensor([1]), 2, 1)).toThrow('clip: lower bound 2 is above upper bound 1');
   });
-  // BUG: relu(tensor([NaN])) gives [0]; relu is documented as max(x, 0) and maximum propagates NaN, so expected [NaN]
-  // BUG: cast(x, 'float64' as DType) throws a bare TypeError ("arrays[dtype] is not a function");
-  // expected a ValueError naming cast and the unknown dtype, as the constructors do
+  it('relu keeps NaN (max(x, 0) propagates it)', () => {
+    expect(Number.isNaN(toArray(relu(tensor([NaN])))[0])).toBe(true);
+  });
+  it('cast names an unknown dtype', () => {
+    expect(() => cast(tensor([1]), 'float64' as never)).toThrow(ValueError);
+    expect(() => cast(tensor([1]), 'float64' as never)).toThrow('cast: unknown dtype float64');
+  });
 });

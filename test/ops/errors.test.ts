@@ -32,9 +32,8 @@ table('shapes that do not broadcast', ShapeMismatchError, [
   ['mul with the tensor on the right', () => mul(dyn(zeros([5])), dyn(m23)), 'mul: dims 5 and 3 do not broadcast (axis -1); shapes [5] and [2, 3]'],
   ['unequal ranks', () => add(dyn(zeros([2, 1, 3])), dyn(zeros([4, 2]))), 'add: dims 3 and 2 do not broadcast (axis -1); shapes [2, 1, 3] and [4, 2]'],
   ['where', () => where(tensor([true, false]), dyn(v3), dyn(0)), 'where: dims 2 and 3 do not broadcast (axis -1); shapes [2] and [3]'],
-  // BUG: logicalAnd/logicalOr name the kernel op ('and: dims 2 and 3 ...'); expected 'logicalAnd: dims 2 and 3 ...'
-  ['logicalAnd', () => logicalAnd(tensor([true, false]), dyn(tensor([true, true, true]))), 'dims 2 and 3 do not broadcast (axis -1); shapes [2] and [3]'],
-  ['logicalOr', () => logicalOr(zeros([2, 1], 'bool'), dyn(zeros([3, 4], 'bool'))), 'dims 2 and 3 do not broadcast (axis -2); shapes [2, 1] and [3, 4]'],
+  ['logicalAnd', () => logicalAnd(tensor([true, false]), dyn(tensor([true, true, true]))), 'logicalAnd: dims 2 and 3 do not broadcast (axis -1); shapes [2] and [3]'],
+  ['logicalOr', () => logicalOr(zeros([2, 1], 'bool'), dyn(zeros([3, 4], 'bool'))), 'logicalOr: dims 2 and 3 do not broadcast (axis -2); shapes [2, 1] and [3, 4]'],
   ['broadcastTo a different dim', () => broadcastTo(dyn(v3), [2, 4]), 'broadcastTo: dim 3 cannot broadcast to 4 (axis -1); shapes [3] and [2, 4]'],
   ['broadcastTo a lower rank', () => broadcastTo(m23, dyn([3])), 'broadcastTo: cannot broadcast [2, 3] to lower rank [3]'],
 ]);
@@ -101,10 +100,9 @@ describe('axis out of range, for every op that takes an axis', () => {
     expect(() => sum(m23, dyn(-3))).toThrow('sum: axis -3 out of range for rank 2; shapes [2, 3]');
     expect(() => cumsum(v3, dyn(-2))).toThrow('cumsum: axis -2 out of range for rank 1; shapes [3]');
   });
-  it('expandDims and stack count the rank with the new axis', () => {
-    // NOTE: their static rules say 'rank 2' for these (see twins.test.ts); the runtime says the rank after insertion
-    expect(() => expandDims(m23, dyn(4))).toThrow('expandDims: axis 4 out of range for rank 3');
-    expect(() => stack([m23, m23], dyn(4))).toThrow('stack: axis 4 out of range for rank 3');
+  it('expandDims and stack name the input rank, as their static rules do', () => {
+    expect(() => expandDims(m23, dyn(4))).toThrow('expandDims: axis 4 out of range for rank 2');
+    expect(() => stack([m23, m23], dyn(4))).toThrow('stack: axis 4 out of range for rank 2');
     expect(() => expandDims(m23, dyn(4))).toThrow(ShapeMismatchError);
   });
   it('a repeated axis', () => {
@@ -154,17 +152,16 @@ table('bad values', ValueError, [
   ['matmul of different dtypes', () => matmul(dyn(i32([1, 2])), v3), 'matmul: dtypes differ (int32 vs float32)'],
   ['matmul of bool', () => matmul(dyn(zeros([1, 1], 'bool')), dyn(zeros([1, 1], 'bool'))), 'matmul: dtype bool is not supported (expected float32 or int32)'],
   ['concat of different dtypes', () => concat([v3, dyn(i32([1]))]), 'concat: input 1 has dtype int32, input 0 has float32'],
-  ['mean over an empty axis', () => mean(zeros([2, 0]), 1), 'mean: reduction over an empty axis of shape [2, 0]'],
-  ['variance over an empty axis', () => variance(zeros([0, 2]), 0), 'variance: reduction over an empty axis of shape [0, 2]'],
+  ['mean over an empty axis', () => mean(zeros([2, 0]), 1), 'mean: reduction over an empty axis (axis 1 of shape [2, 0])'],
+  ['variance over an empty axis', () => variance(zeros([0, 2]), 0), 'variance: reduction over an empty axis (axis 0 of shape [0, 2])'],
   ['variance with ddof = n', () => variance(tensor([1, 2, 3]), 0, { ddof: 3 }), 'variance: ddof 3 must be in [0, 3) for 3 elements'],
   // NOTE: these name the kernel op but neither the shape nor the axis (max of [2, 0] over axis 1)
-  ['max over an empty axis', () => max(zeros([2, 0]), 1), 'max: reduction over an empty axis'],
-  ['min of an empty tensor', () => min(zeros([0])), 'min: reduction over an empty axis'],
-  ['argmax over an empty axis', () => argmax(zeros([2, 0]), 1), 'argmax: reduction over an empty axis'],
+  ['max over an empty axis', () => max(zeros([2, 0]), 1), 'max: reduction over an empty axis (axis 1 of shape [2, 0])'],
+  ['min of an empty tensor', () => min(zeros([0])), 'min: reduction over an empty axis (axis 0 of shape [0])'],
+  ['argmax over an empty axis', () => argmax(zeros([2, 0]), 1), 'argmax: reduction over an empty axis (axis 1 of shape [2, 0])'],
   ['arange with step 0', () => arange(0, 3, dyn(0)), 'arange: start 0, stop 3, step 0: all must be finite and step non-zero'],
   ['an unknown dtype in tensor', () => tensor([1], 'float16' as never), 'tensor: unknown dtype float16 (float32, int32 or bool)'],
   ['an unknown dtype in full', () => full([1], 0, 'complex64' as never), 'full: unknown dtype complex64 (float32, int32 or bool)'],
   ['an unknown dtype in eye', () => eye(2, 2, 'int16' as never), 'eye: unknown dtype int16'],
   ['an unknown dtype in arange', () => arange(0, 2, 1, 'uint8' as never), 'arange: unknown dtype uint8'],
 ]);
-// BUG: cast(x, 'float64' as DType) throws a bare TypeError instead of a ValueError (see elementwise.test.ts)

@@ -104,8 +104,10 @@ describe('any, all', () => {
     expect(y.dtype).toBe('bool');
     expect(toNested(y)).toEqual(expected);
   });
-  // BUG: any/all over an empty axis throw "max: reduction over an empty axis" / "min: ..."; expected
-  // any(zeros([2, 0], 'bool'), 1) to be [false, false] and all(...) to be [true, true] (as NumPy)
+  it('any is false and all is true over an empty axis (as NumPy)', () => {
+    expect(toNested(any(zeros([2, 0], 'bool'), 1))).toEqual([false, false]);
+    expect(toNested(all(zeros([2, 0], 'bool'), 1))).toEqual([true, true]);
+  });
 });
 
 describe('mean, variance', () => {
@@ -146,8 +148,10 @@ describe('logSumExp', () => {
     ['over axis 0, keepdims', () => logSumExp(tensor([[0, 1], [0, 1]]), 0, { keepdims: true }), [1, 2], [0.6931471806, 1.6931471806]],
     ['of int32 is float32', () => logSumExp(tensor([0, 0], 'int32')), [], [0.6931471806]],
   ])('%s', expectFloat32);
-  // BUG: logSumExp over an empty axis throws "max: reduction over an empty axis" (names max, not logSumExp);
-  // expected -Infinity (log of an empty sum, as scipy.special.logsumexp) or at least an error naming logSumExp
+  it('is -Infinity over an empty axis (the log of an empty sum)', () => {
+    expect(toNested(logSumExp(zeros([2, 0]), 1))).toEqual([-Infinity, -Infinity]);
+    expect(logSumExp(zeros([2, 0]), 1, { keepdims: true }).shape).toEqual([2, 1]);
+  });
 });
 
 describe('argmax, argmin', () => {

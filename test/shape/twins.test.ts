@@ -228,8 +228,8 @@ rows('ExpandDims ~ expandDimsShape', [
   ok(expandDimsShape([], 0), [1]),
 ], [
   // the runtime message counts the rank after insertion (3), the static one the input's (2)
-  fails(() => expandDimsShape([2, 3], 3), 'expandDims: axis 3 out of range for rank 2', 'expandDims: axis 3 out of range for rank 3'),
-  fails(() => expandDimsShape([2, 3], -4), 'expandDims: axis -4 out of range for rank 2', 'expandDims: axis -4 out of range for rank 3'),
+  fails(() => expandDimsShape([2, 3], 3), 'expandDims: axis 3 out of range for rank 2'),
+  fails(() => expandDimsShape([2, 3], -4), 'expandDims: axis -4 out of range for rank 2'),
 ]);
 
 rows('Squeeze ~ squeezeShape', [
@@ -276,7 +276,7 @@ rows('Stack ~ stackShape', [
     'stack: input 1 has shape [3, 2], expected [2, 3]'),
   fails(() => stackShape([[2, 3], [2]], 0), 'stack: input 1 has a different rank', 'stack: input 1 has shape [2], expected [2, 3]'),
   // the runtime message counts the rank after insertion (2), the static one the inputs' (1)
-  fails(() => stackShape([[2]], 2), 'stack: axis 2 out of range for rank 1', 'stack: axis 2 out of range for rank 2'),
+  fails(() => stackShape([[2]], 2), 'stack: axis 2 out of range for rank 1'),
   fails(() => stackShape([], 0), 'stack: no inputs'),
 ]);
 
@@ -332,11 +332,8 @@ rows('Gather ~ gatherShape', [
 ], [
   fails(() => gatherShape([5, 6], [2], 1), 'gather: indices have rank 1, input has rank 2'),
   fails(() => gatherShape([5, 6], [5, 2], 2), 'gather: axis 2 out of range for rank 2'),
+  fails(() => gatherShape([5, 6], [7, 2], 1), 'gather: indices dim 7 exceeds input dim 5 at axis 0'),
 ]);
-it('Gather: an indices dim larger than the input off the axis', () => {
-  // BUG: the static rule accepts it (Gather<[5, 6], [7, 2], 1> is [7, 2]) but the twin throws; expected a ShapeError
-  expect(() => gatherShape([5, 6], [7, 2], 1)).toThrow('gather: indices dim 7 exceeds input dim 5 at axis 0');
-});
 
 rows('Pad ~ padShape', [
   ok(padShape([2, 3], [[1, 1], [0, 2]]), [4, 5]),
