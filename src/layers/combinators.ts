@@ -1,9 +1,9 @@
 /** @file Combinators: serial (shape-checked chains), parallel, residual, concatenate, bottleneck, lambda. */
-import type { AnyShapeError, ShapeError } from '../../types/index.js';
+import type { Add, AnyShapeError, ShapeError } from '../../types/index.js';
 import { add, concat } from '../ops/index.js';
 import { foldIn, split } from '../random/index.js';
 import {
-  ShapeMismatchError, sameShape, showShape, type Broadcast, type Concat, type Dim, type Shape,
+  ShapeMismatchError, sameShape, showShape, type Broadcast, type BroadcastDim, type Concat, type Dim, type IsDynRank, type Shape,
 } from '../shape/index.js';
 import type { AnyTensor, Tensor } from '../tensor/index.js';
 import {
@@ -78,12 +78,33 @@ export const serial = <const L extends readonly AnyLayer[]>(...layers: ValidateC
 type Outs<Fs extends readonly ShapeFn[], S> = { -readonly [K in keyof Fs]: Apply<Fs[K], S> };
 type FirstError<Os extends readonly unknown[]> = Extract<Os[number], AnyShapeError>;
 type JoinAdd<Os extends readonly unknown[], Acc> =
-  Os extends readonly [infer H extends Shape, ...infer R] ? Broadcast<Acc & Shape, H, 'parallel add'> extends infer B ? B extends Shape ? JoinAdd<R, B> : B : never : Acc;
+  Os extends readonly [infer H extends Shape, ...infer R]
+    ? Acc extends Shape
+      ? [LastDim<Acc>, LastDim<H>] extends [infer a extends Dim, infer b extends Dim]
+        ? [BroadcastDim<a, b>] extends [never] ? ShapeError<`parallel add: last dims ${a} and ${b} differ`, Acc, H>
+        : Broadcast<Acc, H, 'parallel add'> extends infer B ? B extends Shape ? JoinAdd<R, B> : B : never
+        : Broadcast<Acc, H, 'parallel add'> extends infer B ? B extends Shape ? JoinAdd<R, B> : B : never
+      : Acc
+    : Acc;
+/** the last dim of a shape, also of a variadic one such as [...Dim[], 10] (never when unknown) */
+type LastDim<S extends Shape> = S extends readonly [...unknown[], infer D extends Dim] ? D : never;
+/** joins two shapes on the last axis; also keeps the sum for variadic shapes like [...Dim[], 10] */
+type ConcatLast<A extends Shape, B extends Shape> =
+  IsDynRank<A> extends true
+    ? A extends readonly [...infer L extends Dim[], infer a extends number]
+      ? B extends readonly [...Dim[], infer b extends number] ? [...L, Add<a, b>] : Concat<[A, B], -1>
+      : Concat<[A, B], -1>
+    : Concat<[A, B], -1>;
+type ConcatAllLast<Os extends readonly Shape[]> =
+  Os extends readonly [infer A extends Shape, infer B extends Shape, ...infer R extends readonly Shape[]]
+    ? ConcatLast<A, B> extends infer C ? C extends Shape ? ConcatAllLast<[C, ...R]> : C : never
+    : Os extends readonly [infer A extends Shape] ? A : Dim[];
+type AllShapes<Os extends readonly unknown[]> = { -readonly [K in keyof Os]: Os[K] extends infer S extends Shape ? S : Dim[] };
 /** the shape function of parallel(join, ...branches) */
 export interface ParallelFn<J extends 'add' | 'concat', Fs extends readonly ShapeFn[]> extends ShapeFn {
   readonly out: Outs<Fs, this['in']> extends infer Os extends readonly unknown[]
     ? [FirstError<Os>] extends [never]
-      ? J extends 'add' ? (Os extends readonly [infer H, ...infer R] ? JoinAdd<R, H> : never) : Concat<Os & readonly Shape[], -1>
+      ? J extends 'add' ? (Os extends readonly [infer H, ...infer R] ? JoinAdd<R, H> : never) : ConcatAllLast<AllShapes<Os>>
       : FirstError<Os>
     : never;
   readonly canonical: CanonOf<Fs[0]>;
@@ -133,7 +154,9 @@ export const residual = <L extends AnyLayer>(f: L): Layer<ResidualFn<FnOf<L>>, P
 
 /** the shape function of concatenate(f): [x, f(x)] joined on the last axis */
 export interface ConcatenateFn<F extends ShapeFn> extends ShapeFn {
-  readonly out: Apply<F, this['in']> extends infer O ? O extends AnyShapeError ? O : Concat<[this['in'] & Shape, O & Shape], -1> : never;
+  readonly out: Apply<F, this['in']> extends infer O
+    ? O extends AnyShapeError ? O : this['in'] extends infer I extends Shape ? O extends Shape ? ConcatLast<I, O> : Dim[] : Dim[]
+    : never;
   readonly canonical: CanonOf<F>;
 }
 /** a dense (DenseNet) connection: concat([x, f(x)], -1) */

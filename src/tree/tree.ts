@@ -13,6 +13,7 @@ export type TreeOf<T, To> =
 export type BadLeaves<X, Path extends string = 'p', Depth extends 0[] = []> =
   Depth['length'] extends 12 ? never
   : X extends Tensor<infer _S, infer _D> ? never
+  : X extends null ? never
   : X extends (...a: never[]) => unknown ? Path
   : X extends readonly unknown[]
     ? number extends X['length'] ? BadLeaves<X[number], `${Path}[i]`, [...Depth, 0]>
@@ -29,11 +30,12 @@ const isRecord = (x: unknown): x is Readonly<Record<string, unknown>> => {
 const keysOf = (r: Readonly<Record<string, unknown>>): string[] => Object.keys(r).sort();
 const join = (path: Path, key: string | number): Path => (path === '' ? String(key) : `${path}.${key}`);
 
-/** every tensor of a record with its path, in a fixed order (record keys sorted, arrays in order) */
+/** every tensor of a record with its path, in a fixed order (record keys sorted, arrays in order; null is an empty subtree) */
 export const leavesWithPath = (tree: unknown, op = 'tree'): [Path, AnyTensor][] => {
   const out: [Path, AnyTensor][] = [];
   const visit = (x: unknown, path: Path): void => {
     if (isTensor(x)) out.push([path, x]);
+    else if (x === null) return; // an empty subtree: a parameter-free layer's params
     else if (Array.isArray(x)) x.forEach((v, i) => visit(v, join(path, i)));
     else if (isRecord(x)) keysOf(x).forEach((k) => visit(x[k], join(path, k)));
     else throw new ValueError(op, `${path === '' ? 'the value' : path} is ${x === null ? 'null' : typeof x}, not a tensor`);
@@ -53,6 +55,7 @@ export const unflatten = <T>(template: T, values: readonly AnyTensor[], op = 'tr
       if (v === undefined) throw new ValueError(op, `${values.length} leaves cannot fill the structure`);
       return v;
     }
+    if (x === null) return null;
     if (Array.isArray(x)) return Object.freeze(x.map(build));
     if (isRecord(x)) return Object.freeze(Object.fromEntries(keysOf(x).map((k) => [k, build(x[k])])));
     throw new ValueError(op, `cannot rebuild a ${typeof x} leaf`);
