@@ -19,3 +19,5 @@ export { leaves, leavesWithPath, map as mapTree, unflatten, zipWith, type BadLea
 export * as random from './random/index.js';
 export { foldIn, isKey, key, type Key } from './random/index.js';
 export * as nn from './layers/index.js';
+export * as optim from './optim/index.js';
+export { fit, progressBar, readLearningRate, trainStep, type Batch, type FitOptions, type FitResult, type Metric, type Progress, type Step, type StepResult, type TextSink } from './train/index.js';

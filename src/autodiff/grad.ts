@@ -61,6 +61,11 @@ const differentiate = (op: string, f: Fn, args: readonly unknown[], argnums: Arg
 /** grad without the compile-time checks, for library code that is generic in the params */
 export const gradient = <P>(f: (p: P) => Tensor<[]>, params: P): P =>
   differentiate('grad', f as Fn, [params], 0, false).grads as P;
+/** valueAndGrad with aux at a point, without the compile-time checks (library code generic in the params) */
+export const valueAndGradAt = <P, A>(f: (p: P) => readonly [Tensor<[]>, A], params: P): readonly [readonly [Tensor<[]>, A], P] => {
+  const r = differentiate('valueAndGrad', f as Fn, [params], 0, true);
+  return [[r.loss, r.aux as A], r.grads as P];
+};
 
 /**
  * The gradient of a scalar function with respect to its first argument (or `argnums`), with

@@ -80,8 +80,11 @@ type FirstError<Os extends readonly unknown[]> = Extract<Os[number], AnyShapeErr
 type JoinAdd<Os extends readonly unknown[], Acc> =
   Os extends readonly [infer H extends Shape, ...infer R]
     ? Acc extends Shape
-      ? [LastDim<Acc>, LastDim<H>] extends [infer a extends Dim, infer b extends Dim]
-        ? [BroadcastDim<a, b>] extends [never] ? ShapeError<`parallel add: last dims ${a} and ${b} differ`, Acc, H>
+      ? [LastDim<Acc> | LastDim<H>] extends [never] ? Broadcast<Acc, H, 'parallel add'> extends infer B ? B extends Shape ? JoinAdd<R, B> : B : never
+      : [LastDim<Acc>, LastDim<H>] extends [infer a extends Dim, infer b extends Dim]
+        ? [a] extends [never] ? Broadcast<Acc, H, 'parallel add'> extends infer B ? B extends Shape ? JoinAdd<R, B> : B : never
+        : [b] extends [never] ? Broadcast<Acc, H, 'parallel add'> extends infer B ? B extends Shape ? JoinAdd<R, B> : B : never
+        : [BroadcastDim<a, b>] extends [never] ? ShapeError<`parallel add: last dims ${a} and ${b} differ`, Acc, H>
         : Broadcast<Acc, H, 'parallel add'> extends infer B ? B extends Shape ? JoinAdd<R, B> : B : never
         : Broadcast<Acc, H, 'parallel add'> extends infer B ? B extends Shape ? JoinAdd<R, B> : B : never
       : Acc
@@ -112,8 +115,8 @@ export interface ParallelFn<J extends 'add' | 'concat', Fs extends readonly Shap
 /** applies every branch to the same input and joins the outputs: 'add' (broadcasting) or 'concat' (last axis) */
 export const parallel = <const J extends 'add' | 'concat', const L extends readonly AnyLayer[]>(
   join: J, ...branches: L
-): Layer<ParallelFn<J, Fns<L>>, ParamsTuple<L>, StatesTuple<L>> =>
-  defineLayer(
+): Layer<ParallelFn<J, Fns<L>>, ParamsTuple<L>, StatesTuple<L>> & { readonly branches: readonly AnyLayer[] } =>
+  Object.freeze({ branches, ...defineLayer<ParallelFn<J, Fns<L>>, ParamsTuple<L>, StatesTuple<L>>(
     `parallel(${join}: ${branches.map((l) => l.name).join(', ')})`,
     (key) => {
       const keys = split(key, Math.max(branches.length, 1));
@@ -127,7 +130,7 @@ export const parallel = <const J extends 'add' | 'concat', const L extends reado
       return [y, outs.map(([, s]) => s) as StatesTuple<L>];
     },
     () => branches.map((l) => l.initState()) as StatesTuple<L>,
-  );
+  ) });
 
 /** the shape function of residual(f): f must map the input shape to itself */
 export interface ResidualFn<F extends ShapeFn> extends ShapeFn {
@@ -147,10 +150,12 @@ const sameShapeRun = (name: string, f: AnyLayer, combine: (x: T, y: T) => T) =>
     }
     return [combine(x, y), s];
   };
+/** a layer built around one inner layer with the same params (residual, concatenate): analysis and lsuvInit look inside */
+export interface Wrapper { readonly wraps: AnyLayer }
 /** x + f(x); the compiler checks that f keeps the shape */
-export const residual = <L extends AnyLayer>(f: L): Layer<ResidualFn<FnOf<L>>, ParamsOf<L>, StateOf<L>> =>
-  defineLayer(`residual(${f.name})`, (key) => f.init(key) as ParamsOf<L>,
-    sameShapeRun('residual', f, (x, y) => add(x, y) as T) as never, () => f.initState() as StateOf<L>);
+export const residual = <L extends AnyLayer>(f: L): Layer<ResidualFn<FnOf<L>>, ParamsOf<L>, StateOf<L>> & Wrapper =>
+  Object.freeze({ ...defineLayer<ResidualFn<FnOf<L>>, ParamsOf<L>, StateOf<L>>(`residual(${f.name})`, (key) => f.init(key) as ParamsOf<L>,
+    sameShapeRun('residual', f, (x, y) => add(x, y) as T) as never, () => f.initState() as StateOf<L>), wraps: f });
 
 /** the shape function of concatenate(f): [x, f(x)] joined on the last axis */
 export interface ConcatenateFn<F extends ShapeFn> extends ShapeFn {
@@ -160,17 +165,17 @@ export interface ConcatenateFn<F extends ShapeFn> extends ShapeFn {
   readonly canonical: CanonOf<F>;
 }
 /** a dense (DenseNet) connection: concat([x, f(x)], -1) */
-export const concatenate = <L extends AnyLayer>(f: L): Layer<ConcatenateFn<FnOf<L>>, ParamsOf<L>, StateOf<L>> =>
-  defineLayer(`concatenate(${f.name})`, (key) => f.init(key) as ParamsOf<L>,
-    sameShapeRun('concatenate', f, (x, y) => concat([x, y], -1) as T) as never, () => f.initState() as StateOf<L>);
+export const concatenate = <L extends AnyLayer>(f: L): Layer<ConcatenateFn<FnOf<L>>, ParamsOf<L>, StateOf<L>> & Wrapper =>
+  Object.freeze({ ...defineLayer<ConcatenateFn<FnOf<L>>, ParamsOf<L>, StateOf<L>>(`concatenate(${f.name})`, (key) => f.init(key) as ParamsOf<L>,
+    sameShapeRun('concatenate', f, (x, y) => concat([x, y], -1) as T) as never, () => f.initState() as StateOf<L>), wraps: f });
 
 /** the bottleneck pattern: x + expand(inner(reduce(x))), a residual around a narrow middle (checked like serial) */
 export const bottleneck = <const L extends readonly [AnyLayer, AnyLayer, AnyLayer]>(
   ...layers: ValidateChain<L>
-): Layer<ResidualFn<SerialFn<Fns<L>>>, ParamsTuple<L>, StatesTuple<L>> => {
+): Layer<ResidualFn<SerialFn<Fns<L>>>, ParamsTuple<L>, StatesTuple<L>> & Wrapper => {
   const chain: AnyLayer = serial(...(layers as readonly AnyLayer[]));
   const r = residual(chain);
-  return Object.freeze({ ...r, name: `bottleneck(${chain.name})` }) as Layer<ResidualFn<SerialFn<Fns<L>>>, ParamsTuple<L>, StatesTuple<L>>;
+  return Object.freeze({ ...r, name: `bottleneck(${chain.name})` }) as Layer<ResidualFn<SerialFn<Fns<L>>>, ParamsTuple<L>, StatesTuple<L>> & Wrapper;
 };
 
 /** the shape function of a lambda: unknown unless declared shape-preserving */

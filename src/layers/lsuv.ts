@@ -8,7 +8,8 @@ type T = AnyTensor;
 interface KernelBias { readonly kernel: T; readonly bias: T }
 const isKernelBias = (p: unknown): p is KernelBias =>
   typeof p === 'object' && p !== null && isTensor((p as Partial<KernelBias>).kernel) && isTensor((p as Partial<KernelBias>).bias);
-const childrenOf = (l: AnyLayer): readonly AnyLayer[] | undefined => (l as AnyLayer & { readonly layers?: readonly AnyLayer[] }).layers;
+interface Inside { readonly layers?: readonly AnyLayer[]; readonly wraps?: AnyLayer; readonly branches?: readonly AnyLayer[] }
+const inside = (l: AnyLayer): Inside => l as AnyLayer & Inside;
 
 /**
  * Returns params in which every layer with { kernel, bias } (dense, conv), in order through a
@@ -19,7 +20,16 @@ const childrenOf = (l: AnyLayer): readonly AnyLayer[] | undefined => (l as AnyLa
 export const lsuvInit = <P>(model: AnyLayer, params: P, x: AnyTensor, options: { readonly eps?: number } = {}): P => {
   const eps = options.eps ?? 1e-8;
   const walk = (layer: AnyLayer, p: unknown, h: T): readonly [unknown, T] => {
-    const kids = childrenOf(layer);
+    const { layers: kids, wraps, branches } = inside(layer);
+    if (wraps !== undefined) {
+      // residual / concatenate: standardize the inner layer on this input, then run the wrapper
+      const [np] = walk(wraps, p, h);
+      return [np, layer.run(np, layer.initState(), h, evalMode)[0]];
+    }
+    if (branches !== undefined) {
+      const np = Object.freeze(branches.map((b, i) => walk(b, (p as readonly unknown[])[i], h)[0]));
+      return [np, layer.run(np, layer.initState(), h, evalMode)[0]];
+    }
     if (kids !== undefined) {
       const ps = p as readonly unknown[];
       let cur = h;
