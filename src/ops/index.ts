@@ -7,3 +7,8 @@ export * from './join.js';
 export * from './indexing.js';
 export type { Operand } from './operand.js';
 export * from './activations.js';
+export {
+  binaryCrossEntropyWithLogits, huber, meanSquaredError, softmaxCrossEntropy, softmaxCrossEntropyWithProbs,
+  type BceOptions, type CrossEntropyOptions, type HuberOptions, type LossOptions, type LossResult, type Reduced, type Reduction,
+} from './losses.js';
+export { accuracy, topKAccuracy } from './metrics.js';
