@@ -1,6 +1,7 @@
 /** @file The kernel interface every backend implements: flat strided views in, fresh contiguous views out. */
 import type { DType } from '../dtype/index.js';
 import type { View } from './view.js';
+import type { Window } from './reference-window.js';
 
 /** elementwise functions of one argument */
 export type UnaryOp =
@@ -51,4 +52,8 @@ export interface Backend {
   readonly concat: (xs: readonly View[], axis: number) => View;
   /** converts dtype (float -> int truncates toward zero; to bool is `!== 0`) */
   readonly cast: (x: View, to: DType) => View;
+  /** x [B, ...spatial, C] -> [B, ...windows, ...kernel, C] (im2col); `value` fills the padding */
+  readonly patches: (x: View, window: Window, value: number) => View;
+  /** the adjoint of patches: [B, ...windows, ...kernel, C] summed back onto [B, ...spatial, C] (col2im) */
+  readonly foldPatches: (p: View, spatial: readonly number[], window: Window) => View;
 }

@@ -2,3 +2,4 @@
 export type { Backend, BinaryOp, ReduceOp, UnaryOp } from './backend.js';
 export * from './view.js';
 export { reference } from './reference.js';
+export { windowCounts, type Window } from './reference-window.js';

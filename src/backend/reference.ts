@@ -5,6 +5,7 @@ import { concat, pad } from './reference-layout.js';
 import { gather, scatterAdd, take } from './reference-index.js';
 import { matmul } from './reference-matmul.js';
 import { argReduce, argsort, cumsum, reduce } from './reference-reduce.js';
+import { foldPatches, patches } from './reference-window.js';
 
 /** the reference kernels: every Backend op on strided views, written for clarity over speed */
 export const reference: Backend = {
@@ -23,4 +24,6 @@ export const reference: Backend = {
   pad,
   concat,
   cast,
+  patches,
+  foldPatches,
 };

@@ -12,3 +12,5 @@ export {
   type BceOptions, type CrossEntropyOptions, type HuberOptions, type LossOptions, type LossResult, type Reduced, type Reduction,
 } from './losses.js';
 export { accuracy, topKAccuracy } from './metrics.js';
+export * from './conv.js';
+export * from './pool.js';

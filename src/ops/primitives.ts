@@ -1,6 +1,6 @@
 /** @file The primitive table: every primitive's shape/dtype rule, kernel and VJP rule, one entry each. */
 import {
-  contiguous, isContiguous, type BinaryOp, type ReduceOp, type UnaryOp, type View,
+  contiguous, isContiguous, windowCounts, type BinaryOp, type ReduceOp, type UnaryOp, type View, type Window,
 } from '../backend/index.js';
 import { bind, type Abstract, type PrimitiveDef } from '../core/index.js';
 import type { DType } from '../dtype/index.js';
@@ -37,6 +37,8 @@ export interface ParamsOf {
   scatterAdd: { readonly shape: readonly number[]; readonly axis: number };
   cast: { readonly to: DType };
   stopGradient: Record<string, never>;
+  patches: { readonly window: Window; readonly value: number };
+  foldPatches: { readonly spatial: readonly number[]; readonly window: Window };
 }
 /** the name of a primitive */
 export type PrimName = keyof ParamsOf;
@@ -265,6 +267,28 @@ export const primitives: { readonly [P in PrimName]: PrimitiveDef<ParamsOf[P]> }
     impl: (b, [x], { to }) => (x!.dtype === to ? x! : b.cast(x!, to)),
     // float to float passes g through; nothing flows to or from ints and bools
     vjp: (g, [x], out) => [isFloat(x!) && isFloat(out) ? g : null],
+  },
+  patches: {
+    name: 'patches',
+    abstract: ([x], { window }) => {
+      const s = x!.shape;
+      if (s.length !== window.kernel.length + 2) throw new ShapeMismatchError('patches', `input must be [batch, ...${window.kernel.length} spatial, channels]`, [s]);
+      return { shape: [s[0]!, ...windowCounts(s.slice(1, -1), window), ...window.kernel, s[s.length - 1]!], dtype: x!.dtype };
+    },
+    impl: (b, [x], { window, value }) => b.patches(x!, window, value),
+    // every window element came from one input element (or the padding): fold the cotangents back
+    vjp: (g, [x], _out, { window }) => [isFloat(x!) ? bind(primitives.foldPatches, [g], { spatial: dims(x!).slice(1, -1), window }) : null],
+  },
+  foldPatches: {
+    name: 'foldPatches',
+    abstract: ([p], { spatial, window }) => {
+      const s = p!.shape, d = spatial.length;
+      if (s.length !== 2 * d + 2) throw new ShapeMismatchError('foldPatches', `patches must be [batch, ...${d} windows, ...${d} kernel, channels]`, [s]);
+      return { shape: [s[0]!, ...spatial, s[s.length - 1]!], dtype: p!.dtype };
+    },
+    impl: (b, [p], { spatial, window }) => b.foldPatches(p!, spatial, window),
+    // folding sums window elements into the input: its adjoint reads them back out
+    vjp: (g, [p], _out, { window }) => [isFloat(p!) ? bind(primitives.patches, [g], { window, value: 0 }) : null],
   },
   stopGradient: {
     name: 'stopGradient',

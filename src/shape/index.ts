@@ -8,3 +8,4 @@ export * from './layout.js';
 export * from './join.js';
 export * from './select.js';
 export * from './einsum.js';
+export * from './conv.js';
