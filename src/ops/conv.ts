@@ -26,8 +26,11 @@ export interface ConvTransposeOptions {
 }
 type Get<O, K extends string, Fallback> = O extends { readonly [P in K]?: infer V } ? (undefined extends V ? Fallback : V) : Fallback;
 /** the window options the static rules read from an options literal */
-export type WindowOf<O> = { readonly strides: Get<O, 'strides', 1> & PerAxis; readonly dilations: Get<O, 'dilations', 1> & PerAxis; readonly padding: Get<O, 'padding', 'valid'> & Padding };
-type GroupsOf<O> = Get<O, 'groups', 1> & number;
+export type WindowOf<O> = { readonly strides: AxisValue<Get<O, 'strides', 1>>; readonly dilations: AxisValue<Get<O, 'dilations', 1>>; readonly padding: PaddingValue<Get<O, 'padding', 'valid'>> };
+/** V as a per-axis value (1 when it is not one); a conditional, not an intersection, so literals stay literal */
+export type AxisValue<V> = V extends PerAxis ? V : 1;
+type PaddingValue<V> = V extends Padding ? V : 'valid';
+type GroupsOf<O> = Get<O, 'groups', 1> extends infer G extends number ? G : 1;
 
 const dimsOf = (t: T): readonly number[] => t.shape as readonly number[];
 const reshape = (t: T, shape: readonly number[]): T => bind(primitives.reshape, [t], { shape });
@@ -113,5 +116,5 @@ export const conv2dTranspose = <X extends Shape, KH extends number, KW extends n
   convTransposeND('conv2dTranspose', x, kernel as T, options ?? {}) as Tensor<AsShape<TransposedShape<X, KH, KW, CI, CO, O>>>;
 /** the output shape of conv2dTranspose for options O */
 export type TransposedShape<X extends Shape, KH extends number, KW extends number, CI extends number, CO extends number, O> =
-  ConvTransposeShape<'conv2dTranspose', X, [KH, KW], CI, Mul<CO, GroupsOf<O>>, Get<O, 'strides', 1> & PerAxis,
-    Get<O, 'dilations', 1> & PerAxis, Get<O, 'padding', 'valid'>, Get<O, 'outputPadding', 0> & PerAxis>;
+  ConvTransposeShape<'conv2dTranspose', X, [KH, KW], CI, Mul<CO, GroupsOf<O>>, AxisValue<Get<O, 'strides', 1>>,
+    AxisValue<Get<O, 'dilations', 1>>, Get<O, 'padding', 'valid'>, Get<O, 'outputPadding', 0> extends infer V extends PerAxis ? V : 0>;

@@ -20,7 +20,11 @@ export interface PoolOptions {
   readonly countIncludePad?: boolean;
 }
 type Get<O, K extends string, Fallback> = O extends { readonly [P in K]?: infer V } ? (undefined extends V ? Fallback : V) : Fallback;
-type PoolWindow<O, Size extends PerAxis> = { readonly strides: Get<O, 'strides', Size> & PerAxis; readonly dilations: 1; readonly padding: Get<O, 'padding', 'valid'> & Padding };
+type PoolWindow<O, Size extends PerAxis> = {
+  readonly strides: Get<O, 'strides', Size> extends infer V extends PerAxis ? V : Size;
+  readonly dilations: 1;
+  readonly padding: Get<O, 'padding', 'valid'> extends infer V extends Padding ? V : 'valid';
+};
 type Sizes<Size extends PerAxis, R extends number> = Size extends number ? (R extends 1 ? [Size] : [Size, Size]) : Size extends readonly number[] ? [...Size] : number[];
 /** the output shape of a pool over R spatial axes */
 export type PoolOut<Op extends string, X extends Shape, Size extends PerAxis, R extends number, O> = PoolShape<Op, X, Sizes<Size, R>, PoolWindow<O, Size>>;
