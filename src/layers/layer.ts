@@ -16,7 +16,7 @@ export type Apply<F extends ShapeFn, S> = (F & { readonly in: S })['out'];
 /** the output shape of F on S as a Shape (unknown rank where F says nothing) */
 export type OutShape<F extends ShapeFn, S> = Apply<F, S> extends infer O extends Shape ? O : Dim[];
 /** the identity shape function (activations, dropout) */
-export interface SameShape extends ShapeFn { readonly out: this['in']; readonly canonical: Dim[] }
+export interface SameShape extends ShapeFn { readonly out: this['in'] extends infer S extends Shape ? [...S] : this['in']; readonly canonical: Dim[] }
 
 /** how a model runs: eval (inference) or train; train needs a key for dropout and the like */
 export type Context = { readonly mode: 'eval' } | { readonly mode: 'train'; readonly key: Key };
