@@ -7,7 +7,7 @@ import {
   type AdaptiveShape, type ConvOptions, type ConvTransposeOptions, type GlobalPool, type PoolOptions, type PoolOut, type TransposedShape, type WindowOf,
 } from '../ops/index.js';
 import { split, type Key } from '../random/index.js';
-import { ValueError, type ConvShape, type Dim, type GroupsDivide, type PerAxis, type Shape } from '../shape/index.js';
+import { ValueError, type ConvShape, type Dim, type GroupsDivide, type Padding, type PerAxis, type Shape } from '../shape/index.js';
 import type { AnyTensor, Tensor } from '../tensor/index.js';
 import * as init from './initializers.js';
 import { defineLayer, requireDType, statelessLayer, type Layer, type ShapeFn } from './layer.js';
@@ -19,16 +19,17 @@ type Groups<O> = Get<O, 'groups', 1> extends infer G extends number ? G : 1;
 const loose = <F>(f: F) => f as unknown as (...a: unknown[]) => T;
 
 /** conv layer options: the window, groups, bias and initializers (Glorot-uniform kernel, zero bias by default) */
-export interface ConvLayerOptions extends ConvOptions {
+export interface ConvLayerOptions extends Omit<ConvOptions, 'padding'> {
+  readonly padding?: Padding;
   readonly useBias?: boolean;
   readonly kernelInit?: init.Initializer;
   readonly biasInit?: init.Initializer;
 }
-/** the params of a convolution: { kernel: [...k, in/groups, out], bias: [out] } */
-export interface ConvParams<K extends readonly number[], CG extends number, CO extends number> {
-  readonly kernel: Tensor<[...K, CG, CO]>;
-  readonly bias: Tensor<[CO]>;
-}
+/** the params of a convolution: { kernel: [...k, in/groups, out], bias: [out] } (no bias with useBias: false) */
+export type ConvParams<K extends readonly number[], CG extends number, CO extends number, Bias extends number = CO, UseBias = true> =
+  UseBias extends false ? { readonly kernel: Tensor<[...K, CG, CO]> }
+  : { readonly kernel: Tensor<[...K, CG, CO]>; readonly bias: Tensor<[Bias]> };
+type UseBias<O> = Get<O, 'useBias', true>;
 
 /** the shape function of conv2d(In, Out, [KH, KW], O) */
 export interface Conv2dFn<In extends number, Out extends number, K extends readonly number[], O> extends ShapeFn {
@@ -68,19 +69,19 @@ const checkGroups = (op: string, cin: number, cout: number, groups: number): num
  */
 export const conv2d = <const In extends number, const Out extends number, const K extends number | readonly [number, number], const O extends ConvLayerOptions = {}>(
   inChannels: In, outChannels: Out & GroupsCheck<'conv2d', In, Out, O>, kernelSize: K, options?: O,
-): Layer<Conv2dFn<In, Out, Pair<K>, O>, ConvParams<Pair<K>, Div<In, Groups<O>>, Out>> => {
+): Layer<Conv2dFn<In, Out, Pair<K>, O>, ConvParams<Pair<K>, Div<In, Groups<O>>, Out, Out, UseBias<O>>> => {
   const o: ConvLayerOptions = options ?? {}, g = checkGroups('conv2d', inChannels, outChannels, o.groups ?? 1);
   const [kh, kw] = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : kernelSize;
   return convLayer('conv2d', [kh, kw, inChannels / g, outChannels], outChannels, o, (x, k) => loose(conv2dOp)(x, k, o)) as
-    Layer<ShapeFn, unknown> as Layer<Conv2dFn<In, Out, Pair<K>, O>, ConvParams<Pair<K>, Div<In, Groups<O>>, Out>>;
+    Layer<ShapeFn, unknown> as Layer<Conv2dFn<In, Out, Pair<K>, O>, ConvParams<Pair<K>, Div<In, Groups<O>>, Out, Out, UseBias<O>>>;
 };
 /** a 1-D convolution layer: [B, W, In] -> [B, W', Out]; padding also 'causal' */
 export const conv1d = <const In extends number, const Out extends number, const K extends number, const O extends ConvLayerOptions = {}>(
   inChannels: In, outChannels: Out & GroupsCheck<'conv1d', In, Out, O>, kernelSize: K, options?: O,
-): Layer<Conv1dFn<In, Out, [K], O>, ConvParams<[K], Div<In, Groups<O>>, Out>> => {
+): Layer<Conv1dFn<In, Out, [K], O>, ConvParams<[K], Div<In, Groups<O>>, Out, Out, UseBias<O>>> => {
   const o: ConvLayerOptions = options ?? {}, g = checkGroups('conv1d', inChannels, outChannels, o.groups ?? 1);
   return convLayer('conv1d', [kernelSize, inChannels / g, outChannels], outChannels, o, (x, k) => loose(conv1dOp)(x, k, o)) as
-    Layer<ShapeFn, unknown> as Layer<Conv1dFn<In, Out, [K], O>, ConvParams<[K], Div<In, Groups<O>>, Out>>;
+    Layer<ShapeFn, unknown> as Layer<Conv1dFn<In, Out, [K], O>, ConvParams<[K], Div<In, Groups<O>>, Out, Out, UseBias<O>>>;
 };
 
 /** the shape function of depthwiseConv2d(C, M, K, O) */
@@ -91,11 +92,11 @@ export interface DepthwiseFn<C extends number, M extends number, K extends reado
 /** a depthwise 2-D convolution: each channel its own M filters; kernel [kh, kw, C, M] (Keras), output channel c·M + m */
 export const depthwiseConv2d = <const C extends number, const M extends number, const K extends number | readonly [number, number], const O extends Omit<ConvLayerOptions, 'groups'> = {}>(
   channels: C, multiplier: M, kernelSize: K, options?: O,
-): Layer<DepthwiseFn<C, M, Pair<K>, O>, { readonly kernel: Tensor<[...Pair<K>, C, M]>; readonly bias: Tensor<[number]> }> => {
+): Layer<DepthwiseFn<C, M, Pair<K>, O>, ConvParams<Pair<K>, C, M, Mul<C, M>, UseBias<O>>> => {
   const o: ConvLayerOptions = options ?? {};
   const [kh, kw] = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : kernelSize;
   return convLayer('depthwiseConv2d', [kh, kw, channels, multiplier], channels * multiplier, o, (x, k) => loose(depthwiseOp)(x, k, o)) as
-    Layer<ShapeFn, unknown> as Layer<DepthwiseFn<C, M, Pair<K>, O>, { readonly kernel: Tensor<[...Pair<K>, C, M]>; readonly bias: Tensor<[number]> }>;
+    Layer<ShapeFn, unknown> as Layer<DepthwiseFn<C, M, Pair<K>, O>, ConvParams<Pair<K>, C, M, Mul<C, M>, UseBias<O>>>;
 };
 
 /** transposed conv layer options */
@@ -111,12 +112,12 @@ export interface Conv2dTransposeFn<In extends number, Out extends number, K exte
 }
 /** a transposed 2-D convolution layer (kernel [kh, kw, In, Out/groups]): 'same' gives H·stride, as Keras Conv2DTranspose */
 export const conv2dTranspose = <const In extends number, const Out extends number, const K extends number | readonly [number, number], const O extends ConvTransposeLayerOptions = {}>(
-  inChannels: In, outChannels: Out, kernelSize: K, options?: O,
-): Layer<Conv2dTransposeFn<In, Out, Pair<K>, O>, ConvParams<Pair<K>, In, Div<Out, Groups<O>>>> => {
+  inChannels: In, outChannels: Out & GroupsCheck<'conv2dTranspose', In, Out, O>, kernelSize: K, options?: O,
+): Layer<Conv2dTransposeFn<In, Out, Pair<K>, O>, ConvParams<Pair<K>, In, Div<Out, Groups<O>>, Out, UseBias<O>>> => {
   const o: ConvTransposeLayerOptions = options ?? {}, g = checkGroups('conv2dTranspose', inChannels, outChannels, o.groups ?? 1);
   const [kh, kw] = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : kernelSize;
   return convLayer('conv2dTranspose', [kh, kw, inChannels, outChannels / g], outChannels, o, (x, k) => loose(conv2dTransposeOp)(x, k, o)) as
-    Layer<ShapeFn, unknown> as Layer<Conv2dTransposeFn<In, Out, Pair<K>, O>, ConvParams<Pair<K>, In, Div<Out, Groups<O>>>>;
+    Layer<ShapeFn, unknown> as Layer<Conv2dTransposeFn<In, Out, Pair<K>, O>, ConvParams<Pair<K>, In, Div<Out, Groups<O>>, Out, UseBias<O>>>;
 };
 
 // ---- pooling layers --------------------------------------------------------------------------

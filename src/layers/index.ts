@@ -3,6 +3,8 @@ export * from './layer.js';
 export * from './basic.js';
 export * from './combinators.js';
 export * from './conv.js';
+export * from './attention.js';
+export * from './transformer.js';
 export { lsuvInit } from './lsuv.js';
 export * as init from './initializers.js';
 export type { Initializer } from './initializers.js';

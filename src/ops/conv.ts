@@ -1,5 +1,5 @@
 /** @file Convolutions on channels-last inputs (HWIO kernels): conv1d, conv2d, depthwise, transposed; built on patches + matmul. */
-import type { Check, Mul } from '../../types/index.js';
+import type { Check, IsNatural, Mod, Mul, ShapeError } from '../../types/index.js';
 import { bind } from '../core/index.js';
 import {
   perAxis, resolvePads, transposePlan, ValueError, windowInput, windowOuts,
@@ -24,6 +24,12 @@ export interface ConvTransposeOptions {
   readonly outputPadding?: PerAxis;
   readonly groups?: number;
 }
+/** 2-D convolution options ('causal' is 1-D only) */
+export interface Conv2dOptions extends Omit<ConvOptions, 'padding'> { readonly padding?: Exclude<Padding, 'causal'> }
+/** R, unless groups does not divide the output channels */
+type GroupsOk<Op extends string, R, CO extends number, G extends number> =
+  IsNatural<G> extends false ? R : number extends CO ? R
+  : Mod<CO, G> extends 0 ? R : ShapeError<`${Op}: groups ${G} must divide the ${CO} output channels`, [CO], G>;
 type Get<O, K extends string, Fallback> = O extends { readonly [P in K]?: infer V } ? (undefined extends V ? Fallback : V) : Fallback;
 /** the window options the static rules read from an options literal */
 export type WindowOf<O> = { readonly strides: AxisValue<Get<O, 'strides', 1>>; readonly dilations: AxisValue<Get<O, 'dilations', 1>>; readonly padding: PaddingValue<Get<O, 'padding', 'valid'>> };
@@ -66,19 +72,19 @@ const convND = (op: string, x: T, kernel: T, o: ConvOptions): T => {
  * 2-D convolution (cross-correlation) of x [B, H, W, Cin] with an HWIO kernel [kh, kw, Cin/groups, Cout].
  * @example conv2d(zeros([8, 28, 28, 1]), zeros([3, 3, 1, 16]), { strides: 2, padding: 'same' }) // Tensor<[8, 14, 14, 16]>
  */
-export const conv2d = <X extends Shape, KH extends number, KW extends number, CG extends number, CO extends number, const O extends ConvOptions = {}>(
-  x: Tensor<X>, kernel: Check<ConvShape<'conv2d', X, [KH, KW], Mul<CG, GroupsOf<O>>, CO, WindowOf<O>>, Tensor<[KH, KW, CG, CO]>>, options?: O,
+export const conv2d = <X extends Shape, KH extends number, KW extends number, CG extends number, CO extends number, const O extends Conv2dOptions = {}>(
+  x: Tensor<X>, kernel: Check<GroupsOk<'conv2d', ConvShape<'conv2d', X, [KH, KW], Mul<CG, GroupsOf<O>>, CO, WindowOf<O>>, CO, GroupsOf<O>>, Tensor<[KH, KW, CG, CO]>>, options?: O,
 ): Tensor<AsShape<ConvShape<'conv2d', X, [KH, KW], Mul<CG, GroupsOf<O>>, CO, WindowOf<NoInfer<O>>>>> =>
   convND('conv2d', x, kernel as T, options ?? {}) as Tensor<AsShape<ConvShape<'conv2d', X, [KH, KW], Mul<CG, GroupsOf<O>>, CO, WindowOf<O>>>>;
 
 /** 1-D convolution of x [B, W, Cin] with a kernel [k, Cin/groups, Cout]; padding also 'causal' */
 export const conv1d = <X extends Shape, K extends number, CG extends number, CO extends number, const O extends ConvOptions = {}>(
-  x: Tensor<X>, kernel: Check<ConvShape<'conv1d', X, [K], Mul<CG, GroupsOf<O>>, CO, WindowOf<O>>, Tensor<[K, CG, CO]>>, options?: O,
+  x: Tensor<X>, kernel: Check<GroupsOk<'conv1d', ConvShape<'conv1d', X, [K], Mul<CG, GroupsOf<O>>, CO, WindowOf<O>>, CO, GroupsOf<O>>, Tensor<[K, CG, CO]>>, options?: O,
 ): Tensor<AsShape<ConvShape<'conv1d', X, [K], Mul<CG, GroupsOf<O>>, CO, WindowOf<NoInfer<O>>>>> =>
   convND('conv1d', x, kernel as T, options ?? {}) as Tensor<AsShape<ConvShape<'conv1d', X, [K], Mul<CG, GroupsOf<O>>, CO, WindowOf<O>>>>;
 
 /** depthwise 2-D convolution: each input channel c gets its own [kh, kw] filters; kernel [kh, kw, C, M] (Keras), output channel c·M + m */
-export const depthwiseConv2d = <X extends Shape, KH extends number, KW extends number, C extends number, M extends number, const O extends Omit<ConvOptions, 'groups'> = {}>(
+export const depthwiseConv2d = <X extends Shape, KH extends number, KW extends number, C extends number, M extends number, const O extends Omit<Conv2dOptions, 'groups'> = {}>(
   x: Tensor<X>, kernel: Check<ConvShape<'depthwiseConv2d', X, [KH, KW], C, Mul<C, M>, WindowOf<O>>, Tensor<[KH, KW, C, M]>>, options?: O,
 ): Tensor<AsShape<ConvShape<'depthwiseConv2d', X, [KH, KW], C, Mul<C, M>, WindowOf<NoInfer<O>>>>> => {
   const [kh, kw, c, m] = dimsOf(kernel as T) as [number, number, number, number];

@@ -14,3 +14,4 @@ export {
 export { accuracy, topKAccuracy } from './metrics.js';
 export * from './conv.js';
 export * from './pool.js';
+export * from './attention.js';

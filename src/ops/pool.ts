@@ -1,5 +1,5 @@
 /** @file Pooling on channels-last inputs: max/avg (stride, padding, countIncludePad), global and adaptive; built on patches. */
-import type { Check } from '../../types/index.js';
+import type { Check, ShapeError } from '../../types/index.js';
 import { bind } from '../core/index.js';
 import {
   perAxis, resolvePads, ValueError, windowInput, windowOuts,
@@ -34,6 +34,12 @@ const plan = (op: string, x: T, rank: number, size: PerAxis, o: PoolOptions) => 
   const kernel = perAxis(op, 'window size', size, rank, 1);
   const strides = perAxis(op, 'strides', o.strides ?? size, rank, 1), dilations = new Array<number>(rank).fill(1);
   const pads = resolvePads(op, spatial, kernel, strides, dilations, o.padding ?? 'valid');
+  // as PyTorch: a window must always cover some input (no all-padding window: -Infinity or 0/0)
+  pads.forEach(([b, a], i) => {
+    if (b > Math.floor(kernel[i]! / 2) || a > Math.floor(kernel[i]! / 2)) {
+      throw new ValueError(op, `padding [${b}, ${a}] at spatial axis ${i} must be at most half the window (${kernel[i]})`);
+    }
+  });
   windowOuts(op, spatial, kernel, strides, dilations, pads);
   return { spatial, window: { kernel, strides, dilations, pads } };
 };
@@ -71,19 +77,23 @@ export const avgPool1d = <X extends Shape, const Size extends PerAxis, const O e
 ): Tensor<AsShape<PoolOut<'avgPool1d', X, Size, 1, NoInfer<O>>>> => avgPoolND('avgPool1d', x as T, 1, size, options ?? {}) as Tensor<AsShape<PoolOut<'avgPool1d', X, Size, 1, O>>>;
 
 /** [B, ...spatial, C] -> [B, C] */
-export type GlobalPool<X extends Shape> = X extends readonly [infer B extends Dim, ...Shape[number][], infer C extends Dim] ? (X['length'] extends 1 ? never : [B, C]) : [number, number];
+export type GlobalPool<X extends Shape> =
+  number extends X['length'] ? [number, number]
+  : X extends readonly [infer B extends Dim, Dim, ...Dim[]] ? X extends readonly [...Dim[], infer C extends Dim] ? [B, C] : never
+  : ShapeError<`global pool: input must be [batch, ...spatial, channels], got rank ${X['length']}`, X>;
 const spatialAxes = (op: string, x: T): number[] => {
   if (x.rank < 3) throw new ValueError(op, `input must be [batch, ...spatial, channels], got rank ${x.rank}`);
   return Array.from({ length: x.rank - 2 }, (_, i) => i + 1);
 };
 /** the mean over all spatial positions: [B, ...spatial, C] -> [B, C] */
-export const globalAvgPool = <X extends Shape>(x: Tensor<X>): Tensor<AsShape<GlobalPool<X>>> => mean(x as T, spatialAxes('globalAvgPool', x as T)) as T as Tensor<AsShape<GlobalPool<X>>>;
+export const globalAvgPool = <X extends Shape>(x: Check<GlobalPool<X>, Tensor<X>>): Tensor<AsShape<GlobalPool<X>>> => mean(x as T, spatialAxes('globalAvgPool', x as T)) as T as Tensor<AsShape<GlobalPool<X>>>;
 /** the max over all spatial positions: [B, ...spatial, C] -> [B, C] */
-export const globalMaxPool = <X extends Shape>(x: Tensor<X>): Tensor<AsShape<GlobalPool<X>>> => max(x as T, spatialAxes('globalMaxPool', x as T)) as T as Tensor<AsShape<GlobalPool<X>>>;
+export const globalMaxPool = <X extends Shape>(x: Check<GlobalPool<X>, Tensor<X>>): Tensor<AsShape<GlobalPool<X>>> => max(x as T, spatialAxes('globalMaxPool', x as T)) as T as Tensor<AsShape<GlobalPool<X>>>;
 
 /** [B, H, W, C] -> [B, OH, OW, C] */
 export type AdaptiveShape<X extends Shape, OH extends number, OW extends number> =
-  X extends readonly [infer B extends Dim, Dim, Dim, infer C extends Dim] ? [B, OH, OW, C] : number extends X['length'] ? Dim[] : never;
+  X extends readonly [infer B extends Dim, Dim, Dim, infer C extends Dim] ? [B, OH, OW, C] : number extends X['length'] ? Dim[]
+  : ShapeError<`adaptive pool: input must be [batch, height, width, channels], got rank ${X['length']}`, X>;
 /** bin i of an axis of length n with m bins covers [floor(i n / m), ceil((i + 1) n / m)) (bins overlap when m does not divide n) */
 const bins = (n: number, m: number): [number, number][] =>
   Array.from({ length: m }, (_, i) => [Math.floor((i * n) / m), Math.ceil(((i + 1) * n) / m)]);
@@ -96,8 +106,8 @@ const adaptive = (op: string, reduce: (t: T) => T, x: T, out: readonly [number, 
   return stack(rows, 1) as T;
 };
 /** average over adaptive bins to a fixed [OH, OW] output */
-export const adaptiveAvgPool2d = <X extends Shape, const OH extends number, const OW extends number>(x: Tensor<X>, size: readonly [OH, OW]): Tensor<AsShape<AdaptiveShape<X, OH, OW>>> =>
+export const adaptiveAvgPool2d = <X extends Shape, const OH extends number, const OW extends number>(x: Check<AdaptiveShape<X, OH, OW>, Tensor<X>>, size: readonly [OH, OW]): Tensor<AsShape<AdaptiveShape<X, OH, OW>>> =>
   adaptive('adaptiveAvgPool2d', (t) => mean(t, [1, 2]), x as T, size) as Tensor<AsShape<AdaptiveShape<X, OH, OW>>>;
 /** max over adaptive bins to a fixed [OH, OW] output */
-export const adaptiveMaxPool2d = <X extends Shape, const OH extends number, const OW extends number>(x: Tensor<X>, size: readonly [OH, OW]): Tensor<AsShape<AdaptiveShape<X, OH, OW>>> =>
+export const adaptiveMaxPool2d = <X extends Shape, const OH extends number, const OW extends number>(x: Check<AdaptiveShape<X, OH, OW>, Tensor<X>>, size: readonly [OH, OW]): Tensor<AsShape<AdaptiveShape<X, OH, OW>>> =>
   adaptive('adaptiveMaxPool2d', (t) => max(t, [1, 2]), x as T, size) as Tensor<AsShape<AdaptiveShape<X, OH, OW>>>;

@@ -14,12 +14,15 @@ export type StateOf<F extends StateFn, P> = (F & { readonly in: P })['out'];
 /** no state */
 export interface NoState extends StateFn { readonly out: null }
 
+declare const STATE_FN: unique symbol;
 /**
  * A gradient transformation: `init(params)` gives its state; `update(grads, state, params?)`
  * gives the transformed updates (same type as the grads) and the new state. Nothing is
  * mutated: the old state stays valid.
  */
 export interface GradientTransformation<F extends StateFn> {
+  /** phantom: the state function, so that it can be read back from any transformation type (StateFnOf) */
+  readonly [STATE_FN]?: F;
   init<P>(params: P): StateOf<F, P>;
   update<P>(grads: P, state: StateOf<F, P>, params?: P): readonly [updates: P, state: StateOf<F, P>];
 }
@@ -40,9 +43,12 @@ export const transformation = <F extends StateFn>(parts: TransformParts<unknown>
     update: (grads: unknown, state: unknown, params?: unknown) => parts.update(grads, state, params),
   }) as GradientTransformation<F>;
 
+/** the state of F for params P, for a type known to be a state function only after instantiation (never otherwise) */
+export type StateOfAny<F, P> = F extends StateFn ? StateOf<F, P> : never;
 /** the state function of a chain: the tuple of its parts' states */
 export interface ChainState<Fs extends readonly StateFn[]> extends StateFn {
-  readonly out: { -readonly [K in keyof Fs]: StateOf<Fs[K] & StateFn, this['in']> };
+  // StateOfAny rather than StateOf<Fs[K] & StateFn, ...>: TypeScript 6 (tsd) reports the intersection as excessively deep
+  readonly out: { -readonly [K in keyof Fs]: StateOfAny<Fs[K], this['in']> };
 }
 type Fns<Ts extends readonly AnyTransformation[]> = { -readonly [K in keyof Ts]: StateFnOf<Ts[K]> };
 /** applies transformations one after the other; the state is the tuple of their states */

@@ -34,11 +34,18 @@ export type TransposeOut<N extends Dim, K extends number, S extends number, D ex
 
 /** the window options of an op as the type sees them */
 export interface WindowOpts { readonly strides: PerAxis; readonly dilations: PerAxis; readonly padding: Padding }
-type Outs<Sp extends Shape, K extends readonly number[], O extends WindowOpts, I extends 0[] = [], Acc extends Dim[] = []> =
+type Outs<Sp extends Shape, K extends readonly number[], O extends WindowOpts> =
+  O['padding'] extends readonly unknown[]
+    ? number extends O['padding']['length'] ? OutsRec<Sp, K, O>
+    : O['padding']['length'] extends K['length'] ? OutsRec<Sp, K, O>
+    : ShapeError<`${O['padding']['length']} padding pairs for ${K['length']} spatial axes`, Sp, K>
+    : O['padding'] extends 'causal' ? (K['length'] extends 1 ? OutsRec<Sp, K, O> : ShapeError<"'causal' padding is for one spatial axis", Sp, K>)
+    : OutsRec<Sp, K, O>;
+type OutsRec<Sp extends Shape, K extends readonly number[], O extends WindowOpts, I extends 0[] = [], Acc extends Dim[] = []> =
   Sp extends readonly [infer N extends Dim, ...infer R extends Shape]
     ? WindowOut<N, K[I['length']] & number, At<O['strides'], I['length']>, At<O['dilations'], I['length']>, PadAt<O['padding'], I['length']>> extends infer W
       ? [W] extends [never] ? ShapeError<`window larger than the padded input at spatial axis ${I['length']}`, Sp, K>
-      : Outs<R, K, O, [...I, 0], [...Acc, W & Dim]>
+      : OutsRec<R, K, O, [...I, 0], [...Acc, W & Dim]>
       : never
     : Acc;
 
