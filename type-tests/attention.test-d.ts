@@ -81,7 +81,7 @@ expectType<EncoderBlockParams<8, 32>>(bp);
 expectType<Tensor<[8, 32]>>(bp.ff1.kernel);
 expectType<Tensor<[8]>>(bp.norm1.scale);
 expectType<Tensor<[2, 5, 8]>>(block.apply(bp, zeros([2, 5, 8])));
-expectType<Tensor<['B', 'T', 8]>>(block.encode(bp, qn, { keyPaddingMask: zeros([2, 4], 'bool') }));
+expectType<Tensor<['B', 'T', 8]>>(block.encode(bp, qn, { keyMask: zeros([2, 4], 'bool') }));
 expectError(block.apply(bp, zeros([2, 5, 9])));                                  // transformerEncoderBlock(8): input has 9 features
 expectError(block.encode(bp, zeros([2, 5, 9])));
 expectError(transformerEncoderBlock(10, 4, 16));                                 // embed 10 does not split into 4 heads
@@ -89,7 +89,7 @@ const dec = transformerDecoderBlock(8, 4, 16);
 const dp = dec.init(key(5));
 expectType<DecoderBlockParams<8, 16>>(dp);
 expectType<Tensor<[2, 5, 8]>>(dec.apply(dp, zeros([2, 5, 8])));
-expectType<Tensor<[2, 5, 8]>>(dec.decode(dp, zeros([2, 5, 8]), zeros([2, 7, 8]), { memoryKeyPaddingMask: zeros([2, 7], 'bool') }));
+expectType<Tensor<[2, 5, 8]>>(dec.decode(dp, zeros([2, 5, 8]), zeros([2, 7, 8]), { memoryKeyMask: zeros([2, 7], 'bool') }));
 expectError(dec.decode(dp, zeros([2, 5, 8]), zeros([2, 7, 6])));                  // memory has 6 features
 expectError(transformerDecoderBlock(8, 3, 16));
 const lm = serial(input(['B', 'T']), embedding(100, 16), addSinusoidalPositions(), transformerEncoderBlock(16, 4, 64, { causal: true }),

@@ -251,7 +251,7 @@ expectType<Tensor<[4]>>(nn.conv2dTranspose(2, 4, 1, { groups: 2 }).init(key(0)).
 expectError(nn.conv2dTranspose(4, 6, 3, { groups: 4 }));
 expectError(conv2d(zeros([2, 8, 8, 4]), zeros([3, 3, 2, 5]), { groups: 2 }));
 // 'causal' on conv2d and a wrong count of padding pairs are compile errors under TypeScript 7 (checked with
-// @ts-expect-error in test/layers/conv.test.ts); TypeScript 6, which tsd runs, infers the options more loosely
+// expect-error directives in test/layers/conv.test.ts); TypeScript 6, which tsd runs, infers the options more loosely
 expectError(globalMaxPool(zeros([2, 7])));
 expectError(nn.globalAvgPool().apply(null, zeros([2, 7])));
 expectError(adaptiveMaxPool2d(zeros([2, 7, 4]), [3, 3]));

@@ -5,6 +5,8 @@ export * from './combinators.js';
 export * from './conv.js';
 export * from './attention.js';
 export * from './transformer.js';
+export * from './recurrent-cells.js';
+export * from './recurrent.js';
 export { lsuvInit } from './lsuv.js';
 export * as init from './initializers.js';
 export type { Initializer } from './initializers.js';

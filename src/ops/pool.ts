@@ -79,7 +79,7 @@ export const avgPool1d = <X extends Shape, const Size extends PerAxis, const O e
 /** [B, ...spatial, C] -> [B, C] */
 export type GlobalPool<X extends Shape> =
   number extends X['length'] ? [number, number]
-  : X extends readonly [infer B extends Dim, Dim, ...Dim[]] ? X extends readonly [...Dim[], infer C extends Dim] ? [B, C] : never
+  : X extends readonly [infer B extends Dim, Dim, Dim, ...Dim[]] ? X extends readonly [...Dim[], infer C extends Dim] ? [B, C] : never
   : ShapeError<`global pool: input must be [batch, ...spatial, channels], got rank ${X['length']}`, X>;
 const spatialAxes = (op: string, x: T): number[] => {
   if (x.rank < 3) throw new ValueError(op, `input must be [batch, ...spatial, channels], got rank ${x.rank}`);

@@ -12,3 +12,12 @@ describe('examples/linear-regression', () => {
     expect(toArray(params.b)[0]).toBeCloseTo(-2, 2);
   });
 });
+
+describe('examples/mlp-classifier', () => {
+  it('reaches its quick-mode bound on held-out spirals (serial + adamw + warmup-cosine + clipping)', async () => {
+    const { main } = await import('../../examples/mlp-classifier.js');
+    const { accuracy, history } = main({ epochs: 8 });
+    expect(accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(history.at(-1)!.loss).toBeLessThan(history[0]!.loss);
+  });
+});
