@@ -2,7 +2,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import {
-  checkGrad, fromArray, grad, key, leavesWithPath, mean, mul, nn, ShapeMismatchError, sum, tanh, toArray, ValueError, vjp,
+  checkGrad, conv2d, fromArray, grad, key, leavesWithPath, mean, mul, nn, ShapeMismatchError, sum, tanh, toArray, ValueError, vjp, zeros,
   type AnyTensor, type Tensor,
 } from '../../src/index.js';
 
