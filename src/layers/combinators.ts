@@ -1,13 +1,13 @@
 /** @file Combinators: serial (shape-checked chains), parallel, residual, concatenate, bottleneck, lambda. */
 import type { Add, AnyShapeError, ShapeError } from '../../types/index.js';
 import { add, concat } from '../ops/index.js';
-import { foldIn, split } from '../random/index.js';
+import { split } from '../random/index.js';
 import {
   ShapeMismatchError, sameShape, showShape, type Broadcast, type BroadcastDim, type Concat, type Dim, type IsDynRank, type Shape,
 } from '../shape/index.js';
 import type { AnyTensor, Tensor } from '../tensor/index.js';
 import {
-  defineLayer, type AnyLayer, type Apply, type Context, type FnOf, type Layer, type ParamsOf, type ShapeFn, type StateOf,
+  childContext, defineLayer, type AnyLayer, type Apply, type Context, type FnOf, type Layer, type ParamsOf, type ShapeFn, type StateOf,
 } from './layer.js';
 
 type T = AnyTensor;
@@ -38,8 +38,6 @@ export type ParamsTuple<L extends readonly unknown[]> = { -readonly [K in keyof 
 /** the children's states as a tuple */
 export type StatesTuple<L extends readonly unknown[]> = { -readonly [K in keyof L]: StateOf<L[K]> };
 
-/** runs children in order; the key is folded with each child's index so no two draw the same numbers */
-const childCtx = (ctx: Context, i: number): Context => (ctx.mode === 'train' ? { mode: 'train', key: foldIn(ctx.key, i) } : ctx);
 
 /** what serial returns: a layer that also lists its children (for analysis and data-dependent init) */
 export interface Serial<L extends readonly unknown[]> extends Layer<SerialFn<Fns<L>>, ParamsTuple<L>, StatesTuple<L>> {
@@ -62,7 +60,7 @@ export const serial = <const L extends readonly AnyLayer[]>(...layers: ValidateC
       const ps = params as readonly unknown[], ss = state as readonly unknown[];
       let h = x;
       const next = ls.map((l, i) => {
-        const [y, s] = l.run(ps[i], ss[i], h, childCtx(ctx, i));
+        const [y, s] = l.run(ps[i], ss[i], h, childContext(ctx, i));
         h = y;
         return s;
       });
@@ -124,7 +122,7 @@ export const parallel = <const J extends 'add' | 'concat', const L extends reado
     },
     (params, state, x, ctx) => {
       const ps = params as readonly unknown[], ss = state as readonly unknown[];
-      const outs = branches.map((l, i) => l.run(ps[i], ss[i], x, childCtx(ctx, i)));
+      const outs = branches.map((l, i) => l.run(ps[i], ss[i], x, childContext(ctx, i)));
       const ys = outs.map(([y]) => y);
       const y = join === 'add' ? ys.reduce((a, b) => add(a, b) as T) : (concat(ys, -1) as T);
       return [y, outs.map(([, s]) => s) as StatesTuple<L>];
@@ -144,7 +142,7 @@ export interface ResidualFn<F extends ShapeFn> extends ShapeFn {
 type SameShapeError<I, O> = ShapeError<'residual: the branch must keep the shape', I, O>;
 const sameShapeRun = (name: string, f: AnyLayer, combine: (x: T, y: T) => T) =>
   (params: unknown, state: unknown, x: T, ctx: Context): readonly [T, unknown] => {
-    const [y, s] = f.run(params, state, x, childCtx(ctx, 0));
+    const [y, s] = f.run(params, state, x, childContext(ctx, 'wraps'));
     if (name === 'residual' && !sameShape(y.shape as readonly number[], x.shape as readonly number[])) {
       throw new ShapeMismatchError(name, `the branch maps ${showShape(x.shape as readonly number[])} to ${showShape(y.shape as readonly number[])}`, [x.shape as readonly number[], y.shape as readonly number[]]);
     }

@@ -1,7 +1,7 @@
 /** @file The layer model: a readonly record { init, apply } whose shape mapping is a type-level function. */
 import type { Check } from '../../types/index.js';
 import type { DType } from '../dtype/index.js';
-import type { Key } from '../random/index.js';
+import { foldIn, type Key } from '../random/index.js';
 import { ValueError, type Dim, type Shape } from '../shape/index.js';
 import type { AnyTensor, Tensor } from '../tensor/index.js';
 
@@ -18,8 +18,12 @@ export type OutShape<F extends ShapeFn, S> = Apply<F, S> extends infer O extends
 /** the identity shape function (activations, dropout) */
 export interface SameShape extends ShapeFn { readonly out: this['in'] extends infer S extends Shape ? [...S] : this['in']; readonly canonical: Dim[] }
 
+/** sees every layer's output as it is computed: its path in the model ('2', '3.wraps.0'), name and output */
+export type Observer = (path: string, layer: string, output: AnyTensor) => void;
+/** analysis options every context may carry: an observer and the current layer's path */
+interface Observed { readonly observe?: Observer; readonly path?: string }
 /** how a model runs: eval (inference) or train; train needs a key for dropout and the like */
-export type Context = { readonly mode: 'eval' } | { readonly mode: 'train'; readonly key: Key };
+export type Context = ({ readonly mode: 'eval' } | { readonly mode: 'train'; readonly key: Key }) & Observed;
 /** evaluation mode, the default */
 export const evalMode: Context = { mode: 'eval' };
 /** training mode with a key for the layers that draw random numbers */
@@ -62,10 +66,22 @@ export type ParamsOf<L> = L extends Layer<ShapeFn, infer P, infer _S> ? P : neve
 /** the state record of a layer type */
 export type StateOf<L> = L extends Layer<ShapeFn, infer _P, infer S> ? S : never;
 
+/** the context for child `i` of a composite: the key folded with i (no two children draw the same numbers), the path extended */
+export const childContext = (ctx: Context, i: number | string): Context => {
+  const path = ctx.path === undefined || ctx.path === '' ? String(i) : `${ctx.path}.${i}`;
+  const keyed = ctx.mode === 'train' && typeof i === 'number' ? { ...ctx, key: foldIn(ctx.key, i) } : ctx;
+  return ctx.observe === undefined ? keyed : { ...keyed, path };
+};
 /** builds a layer from its untyped parts (the one place a layer's typed face is attached) */
 export const defineLayer = <F extends ShapeFn, P, S = null>(
-  name: string, init: (key: Key) => P, run: Run<P, S>, initState: () => S = () => null as S,
+  name: string, init: (key: Key) => P, compute: Run<P, S>, initState: () => S = () => null as S,
 ): Layer<F, P, S> => {
+  // every layer reports its output to an observer in the context (analysis captures activations this way)
+  const run: Run<P, S> = (params, state, x, ctx) => {
+    const out = compute(params, state, x, ctx);
+    ctx.observe?.(ctx.path ?? '', name, out[0]);
+    return out;
+  };
   type Out<X extends Shape> = Tensor<OutShape<F, X>>;
   // the typed face: shapes were checked by the compiler, and the ops check them again at run time
   const apply = <const X extends Shape, D extends DType = 'float32'>(params: P, x: Check<Apply<F, X>, Tensor<X, D>>, ctx: Context = evalMode) =>
