@@ -21,3 +21,15 @@ describe('examples/mlp-classifier', () => {
     expect(history.at(-1)!.loss).toBeLessThan(history[0]!.loss);
   });
 });
+
+describe('examples/quickstart', () => {
+  it('is the code README shows, and it trains', async () => {
+    const { readFileSync } = await import('node:fs');
+    const code = readFileSync(new URL('../../examples/quickstart.ts', import.meta.url), 'utf8').split('\n').slice(1).join('\n')
+      .replace("from '../src/index.js'", "from 'shapegrad'").trimEnd();
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(code);
+    const { finalLoss } = await import('../../examples/quickstart.js');
+    expect(toArray(finalLoss)[0]).toBeLessThan(0.1);
+  });
+});
