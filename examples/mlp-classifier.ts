@@ -1,6 +1,7 @@
 /** @file An MLP classifier on three interleaved spirals: serial + adamw + warmup-cosine + global-norm clipping, with a progress bar. */
+import * as E from 'fp-ts/lib/Either.js';
 import {
-  accuracy, fit, item, key, nn, optim, progressBar, random, softmaxCrossEntropy, take, tensor, toArray, trainStep,
+  accuracy, fit, io, item, key, nn, optim, progressBar, random, softmaxCrossEntropy, take, tensor, toArray, trainStep,
   type Key, type Tensor,
 } from '../src/index.js';
 
@@ -24,8 +25,18 @@ export const spirals = (k: Key, n: number): { readonly x: X; readonly y: Y } => 
 /** the classifier: two hidden layers of 64 units */
 export const model = nn.serial(nn.input(['B', 2]), nn.dense(2, 64), nn.relu(), nn.dense(64, 64), nn.relu(), nn.dense(64, 3));
 
-/** trains for `epochs` epochs and returns the held-out accuracy and the loss history */
-export const main = (options: { readonly epochs?: number; readonly log?: boolean } = {}) => {
+/** options: epochs, a progress bar, a checkpoint to resume from and one to save to (safetensors) */
+export interface MainOptions {
+  /** the planned number of epochs (the learning-rate schedule spans them) */
+  readonly epochs?: number;
+  /** stop after this epoch (default: the last), e.g. to save and resume later */
+  readonly until?: number;
+  readonly log?: boolean;
+  readonly resume?: string;
+  readonly save?: string;
+}
+/** trains for `epochs` epochs (continuing a checkpoint when asked) and returns the held-out accuracy and the loss history */
+export const main = async (options: MainOptions = {}) => {
   const epochs = options.epochs ?? 30, batchSize = 60;
   const train = spirals(key(1), 200), test = spirals(key(2), 100);
   const n = train.x.shape[0], steps = epochs * Math.ceil(n / batchSize);
@@ -36,7 +47,17 @@ export const main = (options: { readonly epochs?: number; readonly log?: boolean
       lr: optim.warmupCosine({ peak: 2e-2, warmupSteps: Math.round(steps / 20), decaySteps: steps, end: 1e-4 }),
     }),
   );
-  const params = model.init(key(0));
+  let params = model.init(key(0));
+  let optState = optimizer.init(params);
+  let firstEpoch = 1;
+  if (options.resume !== undefined) {
+    // the checkpoint holds params, optimizer state (its step count drives the schedule) and the epoch reached
+    const loaded = await io.load(options.resume, { params, optState });
+    if (E.isLeft(loaded)) throw new Error(`cannot resume from ${options.resume}: ${loaded.left.message}`);
+    ({ params, optState } = loaded.right);
+    const meta = await io.readMetadata(options.resume);
+    firstEpoch = E.isRight(meta) ? Number(meta.right['epoch'] ?? 0) + 1 : 1;
+  }
   const step = trainStep<typeof params, optim.StateFnOf<typeof optimizer>, X, Y, 'acc'>(
     model, optimizer,
     (logits, labels) => softmaxCrossEntropy(logits as Tensor<[number, 3]>, labels),
@@ -50,15 +71,25 @@ export const main = (options: { readonly epochs?: number; readonly log?: boolean
       return { x: take(train.x, ids) as X, y: take(train.y, ids) as Y };
     });
   };
-  const result = fit(step, { params, optState: optimizer.init(params) }, {
-    epochs, batches, key: key(4), ...(options.log ? { onProgress: progressBar(process.stderr) } : {}),
+  const lastEpoch = Math.min(options.until ?? epochs, epochs);
+  const result = fit(step, { params, optState }, {
+    epochs: Math.max(lastEpoch - firstEpoch + 1, 0), startEpoch: firstEpoch, batches, key: key(4),
+    ...(options.log ? { onProgress: progressBar(process.stderr) } : {}),
   });
+  if (options.save !== undefined) {
+    await io.save(options.save, { params: result.params, optState: result.optState }, { epoch: String(lastEpoch), example: 'mlp-classifier' });
+  }
   const acc = item(accuracy(model.apply(result.params, test.x) as Tensor<[number, 3]>, test.y));
   return { accuracy: acc, history: result.history };
 };
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const quick = process.argv.includes('--quick');
-  const { accuracy: acc } = main({ epochs: quick ? 8 : 30, log: true });
+  const checkpoint = 'out/mlp-classifier/model.safetensors';
+  const { mkdir } = await import('node:fs/promises');
+  await mkdir('out/mlp-classifier', { recursive: true });
+  const resume = process.argv.includes('--resume') ? checkpoint : undefined;
+  const { accuracy: acc } = await main({ epochs: quick ? 8 : 30, log: true, save: checkpoint, ...(resume ? { resume } : {}) });
+  console.log(`checkpoint: ${checkpoint} (continue with --resume)`);
   console.log(`held-out accuracy on the spirals: ${(acc * 100).toFixed(1)}% (stated: >= 94%; --quick >= 90%)`);
 }

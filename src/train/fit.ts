@@ -21,7 +21,10 @@ export interface Progress {
 }
 /** fit options */
 export interface FitOptions<X, Y> {
+  /** the number of epochs to run now */
   readonly epochs: number;
+  /** the number of the first one (default 1): a resumed run continues the numbering, batches and keys */
+  readonly startEpoch?: number;
   /** the batches of one epoch (a function of the epoch number, so each epoch can reshuffle) */
   readonly batches: (epoch: number) => Iterable<Batch<X, Y>>;
   /** the root key: step k of epoch e uses foldIn(foldIn(key, e), k) */
@@ -60,14 +63,15 @@ export const readLearningRate = (state: unknown): number | undefined => {
 export const fit = <P, S, X, Y, M extends string>(
   step: Step<P, S, X, Y, M>, init: { readonly params: P; readonly optState: S; readonly modelState?: unknown }, options: FitOptions<X, Y>,
 ): FitResult<P, S> => {
-  if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new ValueError('fit', `epochs ${options.epochs} must be a positive integer`);
+  if (!Number.isInteger(options.epochs) || options.epochs < 0) throw new ValueError('fit', `epochs ${options.epochs} must be a non-negative integer`);
   const now = options.now ?? (() => performance.now());
   let { params, optState } = init;
   let modelState = init.modelState;
   let globalStep = 0;
   const history: { epoch: number; loss: number; metrics: Record<string, number> }[] = [];
   const start = now();
-  for (let epoch = 1; epoch <= options.epochs; epoch++) {
+  const first = options.startEpoch ?? 1, last = first + options.epochs - 1;
+  for (let epoch = first; epoch <= last; epoch++) {
     const batches = [...options.batches(epoch)];
     const epochKey = foldIn(options.key, epoch);
     let lossSum = 0;
@@ -79,7 +83,7 @@ export const fit = <P, S, X, Y, M extends string>(
       lossSum += r.loss;
       for (const [k, v] of Object.entries(r.metrics) as [string, number][]) metricSums[k] = (metricSums[k] ?? 0) + v;
       options.onProgress?.({
-        epoch, epochs: options.epochs, step: i + 1, stepsPerEpoch: batches.length, globalStep, loss: r.loss,
+        epoch, epochs: last, step: i + 1, stepsPerEpoch: batches.length, globalStep, loss: r.loss,
         metrics: r.metrics, learningRate: readLearningRate(optState), stepsPerSecond: globalStep / Math.max((now() - start) / 1000, 1e-9),
       });
     });

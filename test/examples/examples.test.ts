@@ -16,9 +16,23 @@ describe('examples/linear-regression', () => {
 describe('examples/mlp-classifier', () => {
   it('reaches its quick-mode bound on held-out spirals (serial + adamw + warmup-cosine + clipping)', async () => {
     const { main } = await import('../../examples/mlp-classifier.js');
-    const { accuracy, history } = main({ epochs: 8 });
+    const { accuracy, history } = await main({ epochs: 8 });
     expect(accuracy).toBeGreaterThanOrEqual(0.9);
     expect(history.at(-1)!.loss).toBeLessThan(history[0]!.loss);
+  });
+});
+
+describe('examples/mlp-classifier --resume', () => {
+  it('continues from its checkpoint: 4 epochs, save, 4 more equals 8 straight', async () => {
+    const { mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(`${tmpdir()}/sg-`);
+    const { main } = await import('../../examples/mlp-classifier.js');
+    const straight = await main({ epochs: 8 });
+    await main({ epochs: 8, until: 4, save: `${dir}/a.safetensors` });
+    const resumed = await main({ epochs: 8, resume: `${dir}/a.safetensors` });
+    expect(resumed.accuracy).toBe(straight.accuracy);
+    expect(resumed.history.at(-1)!.loss).toBe(straight.history.at(-1)!.loss);
   });
 });
 
