@@ -138,22 +138,20 @@ export const greaterEqual = binary('greaterEqual', 'bool');
 const requireBool = (op: string, ...xs: AnyTensor[]): void => {
   xs.forEach((x) => { if (x.dtype !== 'bool') throw new ValueError(op, `expects bool tensors, got ${x.dtype}`); });
 };
+/** a logical op of two bool tensors, with broadcasting; errors name the public op */
+type Logical<Op extends string> = <A extends Shape, B extends Shape>(
+  a: Tensor<A, 'bool'>, b: Check<Broadcast<A, B, Op>, Tensor<B, 'bool'>>,
+) => Result<Broadcast<A, B, Op>, 'bool'>;
+const logical = <Op extends string>(name: Op, op: 'and' | 'or'): Logical<Op> =>
+  ((a: AnyTensor, b: AnyTensor) => {
+    requireBool(name, a, b);
+    broadcastShapes(a.shape as readonly number[], b.shape as readonly number[], name);
+    return bind(primitives.binary, [a, b], { op, out: 'bool' });
+  }) as Logical<Op>;
 /** a && b for bool tensors, with broadcasting */
-export const logicalAnd = <A extends Shape, B extends Shape>(
-  a: Tensor<A, 'bool'>, b: Check<Broadcast<A, B, 'logicalAnd'>, Tensor<B, 'bool'>>,
-): Result<Broadcast<A, B, 'logicalAnd'>, 'bool'> => {
-  requireBool('logicalAnd', a, b as AnyTensor);
-  broadcastShapes(a.shape as readonly number[], (b as AnyTensor).shape as readonly number[], 'logicalAnd');
-  return bind(primitives.binary, [a, b as AnyTensor], { op: 'and', out: 'bool' }) as Result<Broadcast<A, B, 'logicalAnd'>, 'bool'>;
-};
+export const logicalAnd = logical('logicalAnd', 'and');
 /** a || b for bool tensors, with broadcasting */
-export const logicalOr = <A extends Shape, B extends Shape>(
-  a: Tensor<A, 'bool'>, b: Check<Broadcast<A, B, 'logicalOr'>, Tensor<B, 'bool'>>,
-): Result<Broadcast<A, B, 'logicalOr'>, 'bool'> => {
-  requireBool('logicalOr', a, b as AnyTensor);
-  broadcastShapes(a.shape as readonly number[], (b as AnyTensor).shape as readonly number[], 'logicalOr');
-  return bind(primitives.binary, [a, b as AnyTensor], { op: 'or', out: 'bool' }) as Result<Broadcast<A, B, 'logicalOr'>, 'bool'>;
-};
+export const logicalOr = logical('logicalOr', 'or');
 
 // ---- selection, clipping, casting -----------------------------------------------------------
 

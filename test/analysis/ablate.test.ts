@@ -5,14 +5,7 @@ import {
 } from '../../src/index.js';
 import { ablate, ablationStudy, gradientImportance, layerEntries, saliency } from '../../src/analysis/index.js';
 
-const vals = (t: AnyTensor): number[] => Array.from(toArray(t) as ArrayLike<number>);
-const close = (a: readonly number[], b: readonly number[], tol = 1e-5): void => {
-  expect(a.length).toBe(b.length);
-  a.forEach((v, i) => expect(Math.abs(v - b[i]!), `index ${i}: ${v} vs ${b[i]}`).toBeLessThanOrEqual(tol));
-};
-const affine = (x: number[][], k: number[][], b: number[]): number[][] =>
-  x.map((row) => b.map((bj, j) => row.reduce((s, v, i) => s + v * k[i]![j]!, bj)));
-const relu = (x: number[][]): number[][] => x.map((r) => r.map((v) => Math.max(v, 0)));
+import { affine, close, relu, vals } from '../helpers/plain.js';
 
 const model = nn.serial(nn.dense(2, 2), nn.relu(), nn.dense(2, 1));
 const K1 = [[1, -1], [2, 1]], b1 = [0, -1], K2 = [[2], [-1]], b2 = [0.5];

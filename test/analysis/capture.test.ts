@@ -3,15 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { div, exp, key, log, nn, sub, tensor, toArray, type AnyTensor, type Tensor } from '../../src/index.js';
 import { capture, firstNonFinite, describeNonFinite, layerAt, layerEntries, paramsByLayer } from '../../src/analysis/index.js';
 
-const vals = (t: AnyTensor | undefined): number[] => Array.from(toArray(t!) as ArrayLike<number>);
-const close = (a: readonly number[], b: readonly number[], tol = 1e-5): void => {
-  expect(a.length).toBe(b.length);
-  a.forEach((v, i) => expect(Math.abs(v - b[i]!), `index ${i}: ${v} vs ${b[i]}`).toBeLessThanOrEqual(tol));
-};
-/** rows of x [n, i] times K [i, o] plus b, in plain JS */
-const affine = (x: number[][], k: number[][], b: number[]): number[][] =>
-  x.map((row) => b.map((bj, j) => row.reduce((s, v, i) => s + v * k[i]![j]!, bj)));
-const relu = (x: number[][]): number[][] => x.map((r) => r.map((v) => Math.max(v, 0)));
+import { affine, close, relu, vals } from '../helpers/plain.js';
 
 const model = nn.serial(
   nn.input(['B', 3]), nn.dense(3, 2), nn.relu(), nn.residual(nn.serial(nn.dense(2, 2), nn.relu())), nn.dense(2, 1),
