@@ -18,7 +18,9 @@ export type ReduceOp = 'sum' | 'prod' | 'max' | 'min';
  * Kernels. Inputs are read through their strides (transposed, sliced and broadcast views are
  * fine) and never written; every output is a fresh contiguous view. Shapes have been checked
  * by the caller (shape rules live in shape/), so kernels only assert what they rely on.
- * Float math is done in float64 and rounded on store; reductions accumulate in float64.
+ * Float math is done in float64 and rounded on store; reductions accumulate in float64. (The
+ * fast backend's matmul sums float32 products in float32 SIMD lanes, as BLAS does; on float64
+ * storage, which checkGrad uses, it sums in float64.)
  * Integer semantics (wrapping mul, integer pow/mod) follow the *output* dtype: `binary` with
  * out 'int32' assumes integer inputs, and 'div' has no int32 form (callers cast to float32).
  */

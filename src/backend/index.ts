@@ -2,4 +2,5 @@
 export type { Backend, BinaryOp, ReduceOp, UnaryOp } from './backend.js';
 export * from './view.js';
 export { reference } from './reference.js';
+export { fast } from './fast.js';
 export { windowCounts, type Window } from './reference-window.js';

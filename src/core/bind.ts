@@ -1,12 +1,12 @@
 /** @file bind: applies a primitive to tensors (shape rule, kernel, and a tape entry when traced). */
-import { reference, type Backend } from '../backend/index.js';
+import { fast, type Backend } from '../backend/index.js';
 import { sameShape, showShape } from '../shape/index.js';
 import { fromView, viewOf, type AnyTensor } from '../tensor/index.js';
 import type { PrimitiveDef } from './primitive.js';
 import { applyTraced } from './trace.js';
 
 /** the kernels every op runs on (the reference kernels are the oracle for faster ones) */
-export const backend: Backend = reference;
+export const backend: Backend = fast;
 
 const evaluate = <Params>(prim: PrimitiveDef<Params>, inputs: readonly AnyTensor[], params: Params): AnyTensor => {
   const views = inputs.map(viewOf);
@@ -28,4 +28,6 @@ export const bind = <Params>(prim: PrimitiveDef<Params>, inputs: readonly AnyTen
     inputs,
     (primals) => evaluate(prim, primals, params),
     (primals, output) => (ct) => prim.vjp(ct, primals, output, params),
+    // elementwise primitives are named by their function (exp, add, ...)
+    typeof (params as { readonly op?: unknown }).op === 'string' ? (params as { readonly op: string }).op : prim.name,
   );

@@ -1,0 +1,61 @@
+/** @file Kernel timings, reference against fast: 1024x1024 matmul and 1M-element add+relu (`npx tsx bench/kernels.ts [--quick]`). */
+import { add, relu, tensor, type Tensor } from '../src/index.js';
+import { fast } from '../src/backend/fast.js';
+import { makeMatmul } from '../src/backend/fast-matmul.js';
+import { reference } from '../src/backend/reference.js';
+import { fromStorage, type View } from '../src/backend/view.js';
+import { wasmKernels } from '../src/backend/wasm-matmul.js';
+
+const quick = process.argv.includes('--quick');
+
+/** wall and CPU milliseconds (medians over `reps` runs after one warm-up); CPU time shows what a busy machine hides */
+const time = (f: () => unknown, reps: number): { wall: number; cpu: number } => {
+  f();
+  const wall: number[] = [], cpu: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const c = process.cpuUsage(), t = performance.now();
+    f();
+    wall.push(performance.now() - t);
+    const u = process.cpuUsage(c);
+    cpu.push((u.user + u.system) / 1000);
+  }
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1]!;
+  return { wall: median(wall), cpu: median(cpu) };
+};
+
+const random = (shape: readonly number[]): View => {
+  const n = shape.reduce((a, b) => a * b, 1), data = new Float32Array(n);
+  for (let i = 0; i < n; i++) data[i] = Math.random() * 2 - 1;
+  return fromStorage('float32', data, shape);
+};
+
+const rows: string[][] = [];
+const report = (name: string, t: { wall: number; cpu: number }, flops = 0): void => {
+  rows.push([name, t.wall.toFixed(2), t.cpu.toFixed(2), flops > 0 ? (flops / t.wall / 1e6).toFixed(1) : '']);
+};
+
+// W1: 1024 x 1024 @ 1024 x 1024 (the reference takes seconds, so it runs once, and not with --quick)
+const n = 1024, a = random([n, n]), b = random([n, n]), flops = 2 * n ** 3;
+if (!quick) report('matmul 1024^3 reference', time(() => reference.matmul(a, b, []), 1), flops);
+report('matmul 1024^3 fast, JS kernel', time(() => makeMatmul({ wasm: false, threadsFrom: Infinity })(a, b, []), quick ? 1 : 3), flops);
+const simd = `wasm SIMD${wasmKernels()?.fused ? ' (relaxed madd)' : ''}`;
+report(`matmul 1024^3 fast, ${simd}, 1 thread`, time(() => makeMatmul({ wasm: true, threadsFrom: Infinity })(a, b, []), quick ? 5 : 15), flops);
+report(`matmul 1024^3 fast, ${simd}, 2 threads`, time(() => fast.matmul(a, b, []), quick ? 5 : 15), flops);
+
+// W7: add then relu on 1M floats, as the ops run them: add, then where(x <= 0, 0, x)
+const m = 1 << 20, x = random([m]), y = random([m]), zero = fromStorage('int32', new Int32Array(1), []);
+const zerof = fromStorage('float32', new Float32Array(1), []);
+for (const [name, k] of [['reference', reference], ['fast', fast]] as const) {
+  report(`add+relu 1M kernels, ${name}`, time(() => {
+    const s = k.binary('add', x, y, [m], 'float32');
+    return k.where(k.binary('lessEqual', s, zero, [m], 'bool'), zerof, s, [m], 'float32');
+  }, name === 'reference' ? 3 : 21));
+}
+const tx = tensor(Array.from(x.data)) as Tensor<[number]>, ty = tensor(Array.from(y.data)) as Tensor<[number]>;
+report('add+relu 1M ops (the backend bind.ts uses)', time(() => relu(add(tx, ty)), 21));
+
+const widths = [44, 10, 10, 8];
+const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' ');
+console.log(`node ${process.version}, ${process.arch}; medians`);
+console.log(line(['kernel', 'wall ms', 'cpu ms', 'GFLOPS']));
+for (const r of rows) console.log(line(r));

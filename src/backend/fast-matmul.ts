@@ -1,0 +1,77 @@
+/** @file Fast batched matmul: float32 operands read through their strides by WebAssembly SIMD tiles, or a packed JS kernel. */
+import { numel } from '../shape/index.js';
+import { gemmPacked, packedLength, packPanels, type Strided } from './fast-gemm.js';
+import { broadcasts } from './fast-plan.js';
+import * as ref from './reference-matmul.js';
+import { matmulWasm, wasmKernels } from './wasm-matmul.js';
+import { broadcastStrides, empty, offsets, type View } from './view.js';
+
+/** one batch of matrix products, each a (m x k) @ (k x n) between strided matrices */
+export interface MatmulJob {
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+  /** storage start of each batch entry's left and right matrix */
+  readonly aStarts: ArrayLike<number>;
+  readonly bStarts: ArrayLike<number>;
+}
+
+/** the storage start of each batch matrix of `v` (rank >= 2) read as the broadcast `batch` shape */
+const batchStarts = (v: View, batch: readonly number[]) =>
+  offsets(batch, broadcastStrides({ ...v, shape: v.shape.slice(0, -2), strides: v.strides.slice(0, -2) }, batch), v.offset);
+
+/** the job of a @ b when both are float32 with matching inner dims and broadcasting batches, else undefined (the reference decides) */
+const matmulJob = (a: View, b: View, batch: readonly number[]): MatmulJob | undefined => {
+  const ra = a.shape.length, rb = b.shape.length;
+  if (a.dtype !== 'float32' || b.dtype !== 'float32' || ra < 2 || rb < 2) return undefined;
+  const m = a.shape[ra - 2]!, k = a.shape[ra - 1]!, n = b.shape[rb - 1]!;
+  if (b.shape[rb - 2] !== k || !broadcasts(a.shape.slice(0, -2), batch) || !broadcasts(b.shape.slice(0, -2), batch)) return undefined;
+  return { m, k, n, aStarts: batchStarts(a, batch), bStarts: batchStarts(b, batch) };
+};
+
+/** the JS kernel over every batch entry; the packed right operand is reused while its start repeats (broadcast batches) */
+const matmulJs = (a: View, b: View, job: MatmulJob, out: View): void => {
+  const { m, k, n, aStarts, bStarts } = job;
+  const ra = a.shape.length, rb = b.shape.length;
+  const bp = new Float64Array(packedLength(k, n));
+  let packed = -1;
+  for (let p = 0; p < aStarts.length; p++) {
+    if (bStarts[p] !== packed) {
+      packed = bStarts[p]!;
+      packPanels({ data: b.data, start: packed, rowStep: b.strides[rb - 2]!, colStep: b.strides[rb - 1]! }, k, n, bp);
+    }
+    const left: Strided = { data: a.data, start: aStarts[p]!, rowStep: a.strides[ra - 2]!, colStep: a.strides[ra - 1]! };
+    gemmPacked(m, k, n, left, bp, out.data, p * m * n);
+  }
+};
+
+/** the last two strides of a view: (row, column) steps of its matrices */
+const steps = (v: View): readonly [number, number] => [v.strides[v.shape.length - 2]!, v.strides[v.shape.length - 1]!];
+
+/** which matmul kernel runs: WebAssembly SIMD (where the runtime has it) or the JS one, and from how many multiply-adds a product is split across two threads */
+export interface MatmulOptions {
+  readonly wasm: boolean;
+  readonly threadsFrom: number;
+}
+/** a product of 2^22 multiply-adds takes about 0.2 ms on one core: enough to pay for waking the helper thread (40-70 us) */
+const THREADS_FROM = 1 << 22;
+
+/**
+ * batched a @ b ([..., M, K] @ [..., K, N], broadcast batch) on the WebAssembly SIMD tiles when
+ * `wasm` and they compiled (float32 sums; Float32Array storage only), else on the JS packed
+ * kernel (float64 sums in the reference's order: its results); int32 and everything the reference
+ * rejects run on the reference kernel.
+ */
+export const makeMatmul = ({ wasm, threadsFrom }: MatmulOptions) => (a: View, b: View, batch: readonly number[]): View => {
+  const job = matmulJob(a, b, batch);
+  if (job === undefined) return ref.matmul(a, b, batch);
+  const out = empty('float32', [...batch, job.m, job.n]);
+  if (numel(out.shape) === 0 || job.k === 0) return out;
+  const kern = wasm ? wasmKernels() : undefined;
+  const onWasm = kern !== undefined && a.data instanceof Float32Array && b.data instanceof Float32Array && out.data instanceof Float32Array
+    && matmulWasm(kern, a.data, steps(a), b.data, steps(b), job, out.data, threadsFrom);
+  if (!onWasm) matmulJs(a, b, job, out);
+  return out;
+};
+/** batched a @ b, on WebAssembly SIMD where the runtime has it, big products on two threads */
+export const matmul = makeMatmul({ wasm: true, threadsFrom: THREADS_FROM });

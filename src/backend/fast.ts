@@ -1,0 +1,31 @@
+/** @file The fast backend: the reference kernels with faster ones swapped in where they pay (bit-identical results but the SIMD matmul's float32 sums). */
+import type { Backend } from './backend.js';
+import { binary, cast, unary, where } from './fast-elementwise.js';
+import { concat, pad } from './fast-layout.js';
+import { matmul } from './fast-matmul.js';
+import { reduce } from './fast-reduce.js';
+import { foldPatches, patches } from './fast-window.js';
+import { reference } from './reference.js';
+
+/**
+ * The kernels bind runs: plain loops over merged axes for elementwise ops, reductions, pad,
+ * concat and patches (each the reference's expression in the reference's order, so the same
+ * numbers); matmul on WebAssembly SIMD tiles, split with a second thread when big (float32 sums,
+ * within float32 rounding of the reference's float64 sums; Float64Array storage under
+ * withFloat64 takes the JS kernel, which sums in float64); the reference for everything else
+ * and for every error.
+ */
+export const fast: Backend = {
+  ...reference,
+  name: 'fast',
+  unary,
+  binary,
+  where,
+  cast,
+  reduce,
+  matmul,
+  pad,
+  concat,
+  patches,
+  foldPatches,
+};
