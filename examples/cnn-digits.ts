@@ -51,6 +51,6 @@ export const main = (options: { readonly epochs?: number; readonly trainSize?: n
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const quick = process.argv.includes('--quick');
-  const { accuracy: acc } = main(quick ? { epochs: 1, trainSize: 600, log: true } : { log: true });
-  console.log(`held-out accuracy on generated digits: ${(acc * 100).toFixed(1)}% (stated: >= 95%; --quick >= 50%)`);
+  const { accuracy: acc } = main(quick ? { epochs: 3, trainSize: 1000, log: true } : { log: true });
+  console.log(`held-out accuracy on generated digits: ${(acc * 100).toFixed(1)}% (stated: >= 95%; --quick >= 85%)`);
 }

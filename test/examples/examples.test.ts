@@ -47,3 +47,12 @@ describe('examples/quickstart', () => {
     expect(toArray(finalLoss)[0]).toBeLessThan(0.1);
   });
 });
+
+describe('examples/cnn-digits', () => {
+  it('the CNN (conv, batchNorm, relu, maxPool twice, global pooling, dense) reaches its quick bound with batch-norm running statistics in eval mode', async () => {
+    const { main } = await import('../../examples/cnn-digits.js');
+    const { accuracy, history } = main({ epochs: 3, trainSize: 1000 });
+    expect(accuracy).toBeGreaterThanOrEqual(0.85);
+    expect(history.at(-1)!.loss).toBeLessThan(history[0]!.loss);
+  });
+});
