@@ -6,11 +6,17 @@ import type { Window } from './reference-window.js';
 /** elementwise functions of one argument */
 export type UnaryOp =
   | 'neg' | 'abs' | 'sign' | 'exp' | 'log' | 'log1p' | 'expm1' | 'sqrt' | 'rsqrt' | 'sin' | 'cos'
-  | 'tanh' | 'sigmoid' | 'erf' | 'floor' | 'ceil' | 'round' | 'square' | 'reciprocal' | 'not';
+  | 'tanh' | 'sigmoid' | 'erf' | 'floor' | 'ceil' | 'round' | 'square' | 'reciprocal' | 'not'
+  /** max(x, 0) with NaN kept and -0 to +0 (x <= 0 ? 0 : x) */
+  | 'relu';
 /** elementwise functions of two arguments (inputs already broadcast-compatible) */
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'mod' | 'atan2'
-  | 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual' | 'and' | 'or';
+  | 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual' | 'and' | 'or'
+  /** the pullbacks of sigmoid and tanh from y = f(x), one pass each: a · y · (1 − y) and a · (1 − y²) (a the cotangent, b = y) */
+  | 'sigmoidGrad' | 'tanhGrad'
+  /** relu's pullback from x, one pass: b <= 0 ? 0 : a (a the cotangent; NaN in b passes a, as relu passes NaN) */
+  | 'reluGrad';
 /** reductions */
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min';
 

@@ -1,10 +1,13 @@
 /** @file Fast elementwise kernels: unary, binary, where and cast as plain loops over merged axes (the reference's results, bit for bit). */
 import type { DType, Storage } from '../dtype/index.js';
 import type { BinaryOp, UnaryOp } from './backend.js';
-import { binaryLoop, copy, select, selectBits, truth, unaryLoop, type UnaryLoop } from './fast-loops.js';
+import { binaryLoop, copy, reluBits, select, selectBits, truth, unaryLoop, type UnaryLoop } from './fast-loops.js';
+import { flatBinary, flatCompare, flatWhere, reluGradBits } from './fast-flat.js';
 import { broadcasts, plan } from './fast-plan.js';
 import * as ref from './reference-elementwise.js';
 import { broadcastStrides, empty, type View } from './view.js';
+import { WASM_BINARY, type WasmBinary } from './wasm-elementwise.js';
+import { binaryWasm, reluWasm, WASM_FROM } from './wasm-elementwise-run.js';
 
 /** runs a one-input loop over all of `x` into a fresh contiguous view of dtype `out` */
 const map1 = (loop: UnaryLoop, x: View, out: DType): View => {
@@ -18,8 +21,22 @@ const map1 = (loop: UnaryLoop, x: View, out: DType): View => {
 
 /** out[i] = f(x[i]); the rarer functions run on the reference kernel */
 export const unary = (op: UnaryOp, x: View, out: DType): View => {
+  if (op === 'relu' && out === 'float32' && x.dtype === 'float32' && x.data instanceof Float32Array) return reluFloat32(x);
   const loop = unaryLoop(op, out);
   return loop === undefined ? ref.unary(op, x, out) : map1(loop, x, out);
+};
+
+/** relu of float32 storage: the branchless loop on 32-bit patterns (a branch on the sign mispredicts on activations) */
+const reluFloat32 = (x: View): View => {
+  const res = empty('float32', x.shape);
+  if (res.data.length === 0) return res;
+  // under withFloat64 the output is a Float64Array: the plain loop
+  if (!(res.data instanceof Float32Array)) return map1(unaryLoop('relu', 'float32')!, x, 'float32');
+  const p = plan(x.shape, [x]), xs = p.starts[0]!, size = p.rows * p.n;
+  if (p.blocks === 1 && p.rows === 1 && p.steps[0] === 1 && size >= WASM_FROM && reluWasm(res.data, x.data as Float32Array, xs[0]!, size)) return res;
+  const src = bits(x.data)!, dst = bits(res.data)!, xr = p.rowSteps[0]!, xc = p.steps[0]!;
+  for (let k = 0; k < p.blocks; k++) reluBits(dst, k * size, p.rows, p.n, src, xs[k]!, xr, xc);
+  return res;
 };
 
 /** out[i] = f(a[i], b[i]) over the broadcast `shape` (broadcast operands step by 0) */
@@ -35,9 +52,24 @@ export const binary = (op: BinaryOp, a: View, b: View, shape: readonly number[],
   ]);
   const [as, bs] = p.starts, [ar, br] = p.rowSteps, [ac, bc] = p.steps, size = p.rows * p.n;
   const ad = a.data, bd = b.data, dst = res.data;
-  for (let k = 0; k < p.blocks; k++) loop(dst, k * size, p.rows, p.n, ad, as![k]!, ar!, ac!, bd, bs![k]!, br!, bc!);
+  // relu's pullback on contiguous float32 runs: the branchless pass on bit patterns
+  if (op === 'reluGrad' && p.blocks === 1 && p.rows === 1 && ac === 1 && bc === 1 && dst instanceof Float32Array && ad instanceof Float32Array && bd instanceof Float32Array) {
+    reluGradBits(bits(dst)!, 0, bits(ad)!, as![0]!, bits(bd)!, bs![0]!, p.n);
+    return res;
+  }
+  const floats = ad instanceof Float32Array && bd instanceof Float32Array;
+  const flat = floats && dst instanceof Float32Array, compare = floats && dst instanceof Uint8Array;
+  if (flat && res.data.length >= WASM_FROM && isWasmBinary(op) && binaryWasm(op, dst, p.blocks, p.rows, p.n,
+    { data: ad, starts: as!, rowStep: ar!, step: ac! }, { data: bd, starts: bs!, rowStep: br!, step: bc! })) return res;
+  for (let k = 0; k < p.blocks; k++) {
+    if (flat && flatBinary(op, dst, k * size, p.rows, p.n, ad, as![k]!, ar!, ac!, bd, bs![k]!, br!, bc!)) continue;
+    if (compare && flatCompare(op, dst, k * size, p.rows, p.n, ad, as![k]!, ar!, ac!, bd, bs![k]!, br!, bc!)) continue;
+    loop(dst, k * size, p.rows, p.n, ad, as![k]!, ar!, ac!, bd, bs![k]!, br!, bc!);
+  }
   return res;
 };
+
+const isWasmBinary = (op: BinaryOp): op is WasmBinary => (WASM_BINARY as readonly string[]).includes(op);
 
 /** an Int32Array over the same bytes as 32-bit storage (float32 or int32 arrays), else undefined */
 const bits = (data: Storage): Int32Array | undefined =>
@@ -57,7 +89,11 @@ export const where = (cond: View, a: View, b: View, shape: readonly number[], ou
   const [ad, bd, dst] = sameType ? [bits(a.data), bits(b.data), bits(res.data)] : [];
   const loop = ad && bd && dst ? selectBits : select;
   const cd = cond.data, ad2 = ad ?? a.data, bd2 = bd ?? b.data, dst2 = dst ?? res.data;
-  for (let k = 0; k < p.blocks; k++) loop(dst2, k * size, p.rows, p.n, cd, cs![k]!, cr!, cc!, ad2, as![k]!, ar!, ac!, bd2, bs![k]!, br!, bc!);
+  const flat = ad !== undefined && bd !== undefined && dst !== undefined && cd instanceof Uint8Array;
+  for (let k = 0; k < p.blocks; k++) {
+    if (flat && flatWhere(dst, k * size, p.rows, p.n, cd, cs![k]!, cr!, cc!, ad, as![k]!, ar!, ac!, bd, bs![k]!, br!, bc!)) continue;
+    loop(dst2, k * size, p.rows, p.n, cd, cs![k]!, cr!, cc!, ad2, as![k]!, ar!, ac!, bd2, bs![k]!, br!, bc!);
+  }
   return res;
 };
 

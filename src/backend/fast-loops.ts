@@ -71,6 +71,15 @@ const and: BinaryLoop = (d, o, rows, n, a, ai, ar, ac, b, bi, br, bc) => {
 const or: BinaryLoop = (d, o, rows, n, a, ai, ar, ac, b, bi, br, bc) => {
   for (let r = 0; r < rows; r++, ai += ar, bi += br) for (let j = 0, p = ai, q = bi; j < n; j++, p += ac, q += bc) d[o++] = Number(a[p]! !== 0 || b[q]! !== 0);
 };
+const sigmoidGrad: BinaryLoop = (d, o, rows, n, a, ai, ar, ac, b, bi, br, bc) => {
+  for (let r = 0; r < rows; r++, ai += ar, bi += br) for (let j = 0, p = ai, q = bi; j < n; j++, p += ac, q += bc) { const y = b[q]!; d[o++] = a[p]! * (y * (1 - y)); }
+};
+const tanhGrad: BinaryLoop = (d, o, rows, n, a, ai, ar, ac, b, bi, br, bc) => {
+  for (let r = 0; r < rows; r++, ai += ar, bi += br) for (let j = 0, p = ai, q = bi; j < n; j++, p += ac, q += bc) { const y = b[q]!; d[o++] = a[p]! * (1 - y * y); }
+};
+const reluGrad: BinaryLoop = (d, o, rows, n, a, ai, ar, ac, b, bi, br, bc) => {
+  for (let r = 0; r < rows; r++, ai += ar, bi += br) for (let j = 0, p = ai, q = bi; j < n; j++, p += ac, q += bc) d[o++] = b[q]! <= 0 ? 0 : a[p]!;
+};
 
 /**
  * The loop of `op` into dtype `out`, or undefined where the reference kernel is the one to run
@@ -97,6 +106,9 @@ export const binaryLoop = (op: BinaryOp, out: DType): BinaryLoop | undefined => 
     case 'div': return out === 'int32' ? undefined : div;
     case 'maximum': return maximum;
     case 'minimum': return minimum;
+    case 'sigmoidGrad': return out === 'float32' ? sigmoidGrad : undefined;
+    case 'tanhGrad': return out === 'float32' ? tanhGrad : undefined;
+    case 'reluGrad': return out === 'float32' ? reluGrad : undefined;
     default: return undefined;
   }
 };
@@ -137,6 +149,18 @@ const reciprocal: UnaryLoop = (d, o, rows, n, x, xi, xr, xc) => {
 const not: UnaryLoop = (d, o, rows, n, x, xi, xr, xc) => {
   for (let r = 0; r < rows; r++, xi += xr) for (let j = 0, p = xi; j < n; j++, p += xc) d[o++] = Number(x[p]! === 0);
 };
+const relu: UnaryLoop = (d, o, rows, n, x, xi, xr, xc) => {
+  for (let r = 0; r < rows; r++, xi += xr) for (let j = 0, p = xi; j < n; j++, p += xc) { const v = x[p]!; d[o++] = v <= 0 ? 0 : v; }
+};
+/**
+ * relu on the bit patterns of float32 storage (Int32Array views), without a branch: a float is
+ * kept when its pattern, read as an int32, is above -Infinity's (-2^23): the non-negative floats
+ * and the NaNs with the sign bit set; every other negative float, -0 and -Infinity become +0.
+ * The same values as the reference (NaN patterns are copied as they are).
+ */
+export const reluBits: UnaryLoop = (d, o, rows, n, x, xi, xr, xc) => {
+  for (let r = 0; r < rows; r++, xi += xr) for (let j = 0, p = xi; j < n; j++, p += xc) { const v = x[p]!; d[o++] = v & -Number(v > -8388608); }
+};
 /** a plain copy: casts to float32 and int32 (the store rounds or truncates and wraps) */
 export const copy: UnaryLoop = (d, o, rows, n, x, xi, xr, xc) => {
   for (let r = 0; r < rows; r++, xi += xr) for (let j = 0, p = xi; j < n; j++, p += xc) d[o++] = x[p]!;
@@ -150,7 +174,7 @@ export const truth: UnaryLoop = (d, o, rows, n, x, xi, xr, xc) => {
 export const unaryLoop = (op: UnaryOp, out: DType): UnaryLoop | undefined => {
   if (op === 'not') return not;
   if (out === 'bool') return undefined;
-  if (out === 'int32') return op === 'neg' ? neg : op === 'abs' ? abs : op === 'square' ? isquare : undefined;
+  if (out === 'int32') return op === 'neg' ? neg : op === 'abs' ? abs : op === 'square' ? isquare : op === 'relu' ? relu : undefined;
   switch (op) {
     case 'neg': return neg;
     case 'abs': return abs;
@@ -162,6 +186,7 @@ export const unaryLoop = (op: UnaryOp, out: DType): UnaryLoop | undefined => {
     case 'sigmoid': return logistic;
     case 'square': return square;
     case 'reciprocal': return reciprocal;
+    case 'relu': return relu;
     default: return undefined;
   }
 };

@@ -4,7 +4,7 @@ import { gemmPacked, packedLength, packPanels, type Strided } from './fast-gemm.
 import { broadcasts } from './fast-plan.js';
 import * as ref from './reference-matmul.js';
 import { matmulWasm, wasmKernels } from './wasm-matmul.js';
-import { broadcastStrides, empty, offsets, type View } from './view.js';
+import { broadcastStrides, empty, offsets, reshaped, reshapeStrides, type View } from './view.js';
 
 /** one batch of matrix products, each a (m x k) @ (k x n) between strided matrices */
 export interface MatmulJob {
@@ -53,8 +53,12 @@ export interface MatmulOptions {
   readonly wasm: boolean;
   readonly threadsFrom: number;
 }
-/** a product of 2^22 multiply-adds takes about 0.2 ms on one core: enough to pay for waking the helper thread (40-70 us) */
-const THREADS_FROM = 1 << 22;
+/**
+ * A product of 2^20 multiply-adds takes about 50 us on one core; handing the helper its chunks
+ * and waiting for the last one costs a few microseconds (a round trip measures ~6 us), and when the
+ * helper does not get a core in time this thread simply takes every chunk itself.
+ */
+const THREADS_FROM = 1 << 20;
 
 /**
  * batched a @ b ([..., M, K] @ [..., K, N], broadcast batch) on the WebAssembly SIMD tiles when
@@ -62,16 +66,42 @@ const THREADS_FROM = 1 << 22;
  * kernel (float64 sums in the reference's order: its results); int32 and everything the reference
  * rejects run on the reference kernel.
  */
-export const makeMatmul = ({ wasm, threadsFrom }: MatmulOptions) => (a: View, b: View, batch: readonly number[]): View => {
-  const job = matmulJob(a, b, batch);
-  if (job === undefined) return ref.matmul(a, b, batch);
-  const out = empty('float32', [...batch, job.m, job.n]);
-  if (numel(out.shape) === 0 || job.k === 0) return out;
-  const kern = wasm ? wasmKernels() : undefined;
-  const onWasm = kern !== undefined && a.data instanceof Float32Array && b.data instanceof Float32Array && out.data instanceof Float32Array
-    && matmulWasm(kern, a.data, steps(a), b.data, steps(b), job, out.data, threadsFrom);
-  if (!onWasm) matmulJs(a, b, job, out);
-  return out;
+export const makeMatmul = ({ wasm, threadsFrom }: MatmulOptions) => {
+  const run = (a: View, b: View, batch: readonly number[]): View => {
+    const job = matmulJob(a, b, batch);
+    if (job === undefined) return ref.matmul(a, b, batch);
+    const out = empty('float32', [...batch, job.m, job.n]);
+    if (numel(out.shape) === 0 || job.k === 0) return out;
+    const kern = wasm ? wasmKernels() : undefined;
+    const onWasm = kern !== undefined && a.data instanceof Float32Array && b.data instanceof Float32Array && out.data instanceof Float32Array
+      && matmulWasm(kern, a.data, steps(a), b.data, steps(b), job, out.data, threadsFrom);
+    if (!onWasm) matmulJs(a, b, job, out);
+    return out;
+  };
+  return (a: View, b: View, batch: readonly number[]): View => {
+    const folded = foldBatch(a, b, batch);
+    if (folded === undefined) return run(a, b, batch);
+    return reshaped(run(folded[0], folded[1], []), [...batch, a.shape[a.shape.length - 2]!, b.shape[b.shape.length - 1]!]);
+  };
+};
+
+/**
+ * [..., M, K] @ [K, N] (b the same matrix for every batch entry) as one [B·M, K] @ [K, N] product
+ * when a's batch axes merge into its rows without a copy: one big product instead of B small ones
+ * (the same sums, row by row); undefined otherwise.
+ */
+const foldBatch = (a: View, b: View, batch: readonly number[]): readonly [View, View] | undefined => {
+  const ra = a.shape.length, rb = b.shape.length, k = a.shape[ra - 1]!;
+  if (a.dtype !== 'float32' || b.dtype !== 'float32' || rb < 2 || b.shape[rb - 2] !== k) return undefined;
+  if (batch.length === 0 || ra !== batch.length + 2 || a.shape.slice(0, -2).some((d, i) => d !== batch[i])) return undefined;
+  if (b.shape.slice(0, -2).some((d) => d !== 1)) return undefined;
+  const rows = numel(a.shape.slice(0, -1));
+  const strides = reshapeStrides(a.shape, a.strides, [rows, k]);
+  if (strides === undefined) return undefined;
+  return [
+    { ...a, shape: [rows, k], strides },
+    { ...b, shape: b.shape.slice(-2), strides: b.strides.slice(-2) },
+  ];
 };
 /** batched a @ b, on WebAssembly SIMD where the runtime has it, big products on two threads */
 export const matmul = makeMatmul({ wasm: true, threadsFrom: THREADS_FROM });

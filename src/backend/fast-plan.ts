@@ -1,8 +1,8 @@
 /** @file Loop plans for the fast kernels: strided operands over one shape, merged into as few axes as they allow. */
 import { offsets } from './view.js';
 
-/** storage offsets in row-major order, as `offsets` returns them */
-export type Starts = Int32Array | Float64Array;
+/** storage offsets in row-major order: as `offsets` returns them, or one start in a plain array */
+export type Starts = Int32Array | Float64Array | readonly number[];
 
 /** one operand read (or written) over the loop shape: a stride per axis of that shape, and a start */
 export interface Operand {
@@ -40,7 +40,9 @@ export const plan = (shape: readonly number[], operands: readonly Operand[]): Pl
   if (flat !== undefined) {
     return {
       blocks: 1, rows: 1, n: shape.reduce((p, d) => p * d, 1), rowSteps: operands.map(() => 0), steps: flat,
-      starts: operands.map((o) => Float64Array.of(o.offset)),
+      // one start each, in a plain array (no typed array to allocate per call); small integers stay
+      // small integers, so the kernels' index arithmetic stays in int32
+      starts: operands.map((o) => [o.offset]),
     };
   }
   const dims: number[] = [];

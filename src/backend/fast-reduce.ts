@@ -49,7 +49,9 @@ const prodInt: FoldLoop = (acc, ai, ar, ac, rows, n, x, xi, xr, xc) => {
     else for (let j = 0, p = xi, q = ai; j < n; j++, p += xc, q += ac) acc[q] = Math.imul(acc[q]!, x[p]!);
   }
 };
-// Math.max/min propagate NaN, as the reference (and NumPy) do
+// Math.max/min propagate NaN and order -0 below +0, as the reference (and NumPy) do; they are
+// called only where the element could change the running extreme (v >= s, or v NaN), which on
+// real data is rare after the first few elements, so the loops mostly run one compare each.
 const max: FoldLoop = (acc, ai, ar, ac, rows, n, x, xi, xr, xc) => {
   if (ac !== 0 && ar === 0) { // rows fold onto one row of accumulators (pooling windows): keep four in locals
     let j = 0;
@@ -57,22 +59,36 @@ const max: FoldLoop = (acc, ai, ar, ac, rows, n, x, xi, xr, xc) => {
       const q = ai + j * ac;
       let s0 = acc[q]!, s1 = acc[q + ac]!, s2 = acc[q + 2 * ac]!, s3 = acc[q + 3 * ac]!;
       for (let r = 0, p = xi + j * xc; r < rows; r++, p += xr) {
-        s0 = Math.max(s0, x[p]!); s1 = Math.max(s1, x[p + xc]!); s2 = Math.max(s2, x[p + 2 * xc]!); s3 = Math.max(s3, x[p + 3 * xc]!);
+        const v0 = x[p]!, v1 = x[p + xc]!, v2 = x[p + 2 * xc]!, v3 = x[p + 3 * xc]!;
+        if (v0 >= s0 || v0 !== v0) s0 = Math.max(s0, v0);
+        if (v1 >= s1 || v1 !== v1) s1 = Math.max(s1, v1);
+        if (v2 >= s2 || v2 !== v2) s2 = Math.max(s2, v2);
+        if (v3 >= s3 || v3 !== v3) s3 = Math.max(s3, v3);
       }
       acc[q] = s0; acc[q + ac] = s1; acc[q + 2 * ac] = s2; acc[q + 3 * ac] = s3;
     }
-    for (; j < n; j++) { let s = acc[ai + j * ac]!; for (let r = 0, p = xi + j * xc; r < rows; r++, p += xr) s = Math.max(s, x[p]!); acc[ai + j * ac] = s; }
+    for (; j < n; j++) {
+      let s = acc[ai + j * ac]!;
+      for (let r = 0, p = xi + j * xc; r < rows; r++, p += xr) { const v = x[p]!; if (v >= s || v !== v) s = Math.max(s, v); }
+      acc[ai + j * ac] = s;
+    }
     return;
   }
   for (let r = 0; r < rows; r++, ai += ar, xi += xr) {
-    if (ac === 0) { let s = acc[ai]!; for (let j = 0, p = xi; j < n; j++, p += xc) s = Math.max(s, x[p]!); acc[ai] = s; }
-    else for (let j = 0, p = xi, q = ai; j < n; j++, p += xc, q += ac) acc[q] = Math.max(acc[q]!, x[p]!);
+    if (ac === 0) {
+      let s = acc[ai]!;
+      for (let j = 0, p = xi; j < n; j++, p += xc) { const v = x[p]!; if (v >= s || v !== v) s = Math.max(s, v); }
+      acc[ai] = s;
+    } else for (let j = 0, p = xi, q = ai; j < n; j++, p += xc, q += ac) { const v = x[p]!; if (v >= acc[q]! || v !== v) acc[q] = Math.max(acc[q]!, v); }
   }
 };
 const min: FoldLoop = (acc, ai, ar, ac, rows, n, x, xi, xr, xc) => {
   for (let r = 0; r < rows; r++, ai += ar, xi += xr) {
-    if (ac === 0) { let s = acc[ai]!; for (let j = 0, p = xi; j < n; j++, p += xc) s = Math.min(s, x[p]!); acc[ai] = s; }
-    else for (let j = 0, p = xi, q = ai; j < n; j++, p += xc, q += ac) acc[q] = Math.min(acc[q]!, x[p]!);
+    if (ac === 0) {
+      let s = acc[ai]!;
+      for (let j = 0, p = xi; j < n; j++, p += xc) { const v = x[p]!; if (v <= s || v !== v) s = Math.min(s, v); }
+      acc[ai] = s;
+    } else for (let j = 0, p = xi, q = ai; j < n; j++, p += xc, q += ac) { const v = x[p]!; if (v <= acc[q]! || v !== v) acc[q] = Math.min(acc[q]!, v); }
   }
 };
 

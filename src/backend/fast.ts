@@ -8,12 +8,14 @@ import { foldPatches, patches } from './fast-window.js';
 import { reference } from './reference.js';
 
 /**
- * The kernels bind runs: plain loops over merged axes for elementwise ops, reductions, pad,
- * concat and patches (each the reference's expression in the reference's order, so the same
- * numbers); matmul on WebAssembly SIMD tiles, split with a second thread when big (float32 sums,
- * within float32 rounding of the reference's float64 sums; Float64Array storage under
- * withFloat64 takes the JS kernel, which sums in float64); the reference for everything else
- * and for every error.
+ * The kernels bind runs: plain loops over merged axes for elementwise ops, reductions, pad and
+ * concat (each the reference's expression in the reference's order, so the same numbers), with
+ * monomorphic float32 loops for the common layouts (fast-flat) and, from a few thousand elements,
+ * the float32 arithmetic and relu on WebAssembly SIMD loops (IEEE single-precision results,
+ * which are the reference's rounded double results); patches replayed as copy runs in wasm;
+ * matmul on WebAssembly SIMD tiles, shared with a second thread when big (float32 sums, within
+ * float32 rounding of the reference's float64 sums; Float64Array storage under withFloat64 takes
+ * the JS kernel, which sums in float64); the reference for everything else and for every error.
  */
 export const fast: Backend = {
   ...reference,

@@ -4,3 +4,4 @@ export * from './view.js';
 export { reference } from './reference.js';
 export { fast } from './fast.js';
 export { windowCounts, type Window } from './reference-window.js';
+export { sumInto, writeInto } from './fast-accumulate.js';

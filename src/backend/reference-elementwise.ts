@@ -31,6 +31,7 @@ const UNARY: { readonly [P in UnaryOp]: Fn1 } = {
   square: (x) => x * x,
   reciprocal: (x) => 1 / x,
   not: (x) => (x === 0 ? 1 : 0),
+  relu: (x) => (x <= 0 ? 0 : x),
 };
 
 /** the op computing into dtype `out`: int32 squares wrap (x * x may pass 2^53); the rest are exact and wrap on store */
@@ -56,6 +57,9 @@ const BINARY: { readonly [P in BinaryOp]: Fn2 } = {
   greaterEqual: (a, b) => (a >= b ? 1 : 0),
   and: (a, b) => (a !== 0 && b !== 0 ? 1 : 0),
   or: (a, b) => (a !== 0 || b !== 0 ? 1 : 0),
+  sigmoidGrad: (g, y) => g * (y * (1 - y)),
+  tanhGrad: (g, y) => g * (1 - y * y),
+  reluGrad: (g, x) => (x <= 0 ? 0 : g),
 };
 
 /**

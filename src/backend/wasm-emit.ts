@@ -5,8 +5,9 @@ export type Code = number | readonly Code[];
 
 /** value types */
 export const i32 = 0x7f;
+export const f32 = 0x7d;
 export const v128 = 0x7b;
-type ValType = typeof i32 | typeof v128;
+type ValType = typeof i32 | typeof f32 | typeof v128;
 
 /** unsigned LEB128 */
 const uleb = (v: number): number[] => {
@@ -64,6 +65,8 @@ export const eqz32 = (a: Code): Code => [a, 0x45];
 export const eq32 = (a: Code, b: Code): Code => [a, b, 0x46];
 export const gtU32 = (a: Code, b: Code): Code => [a, b, 0x4b];
 export const divU32 = (a: Code, b: Code): Code => [a, b, 0x6e];
+export const ltS32 = (a: Code, b: Code): Code => [a, b, 0x48];
+export const geU32 = (a: Code, b: Code): Code => [a, b, 0x4f];
 /** `cond ? a : b` on i32 values (both evaluated) */
 export const select32 = (a: Code, b: Code, cond: Code): Code => [a, b, cond, 0x1b];
 /** calls function `index` with `args` */
@@ -78,6 +81,15 @@ const memarg = (align: number, offset: number): number[] => [...uleb(align), ...
 export const load128 = (address: Code, offset = 0): Code => [address, simd(0x00), memarg(4, offset)];
 /** v128.store of value at address + offset */
 export const store128 = (address: Code, value: Code, offset = 0): Code => [address, value, simd(0x0b), memarg(4, offset)];
+/** f32.load / f32.store at address + offset (4-byte aligned) */
+export const loadF32 = (address: Code, offset = 0): Code => [address, 0x2a, memarg(2, offset)];
+export const storeF32 = (address: Code, value: Code, offset = 0): Code => [address, value, 0x38, memarg(2, offset)];
+/** i32.load at address + offset (4-byte aligned) */
+export const load32 = (address: Code, offset = 0): Code => [address, 0x28, memarg(2, offset)];
+/** i32.store of value at address + offset (4-byte aligned) */
+export const store32 = (address: Code, value: Code, offset = 0): Code => [address, value, 0x36, memarg(2, offset)];
+/** i32x4.splat: an i32 in all four lanes */
+export const splat32x4 = (value: Code): Code => [value, simd(0x11)];
 /** v128.load32_splat: one f32 from address + offset in all four lanes */
 export const loadSplat32 = (address: Code, offset = 0): Code => [address, simd(0x09), memarg(2, offset)];
 /** v128.const of zeros */
@@ -85,6 +97,20 @@ export const zero128: Code = [simd(0x0c), new Array<number>(16).fill(0)];
 /** f32x4 lane-wise arithmetic */
 export const addF32x4 = (a: Code, b: Code): Code => [a, b, simd(0xe4)];
 export const mulF32x4 = (a: Code, b: Code): Code => [a, b, simd(0xe6)];
+export const subF32x4 = (a: Code, b: Code): Code => [a, b, simd(0xe5)];
+export const divF32x4 = (a: Code, b: Code): Code => [a, b, simd(0xe7)];
+/** f32x4.min / max: IEEE minimum / maximum (NaN if either is, -0 below +0), as Math.min / Math.max */
+export const minF32x4 = (a: Code, b: Code): Code => [a, b, simd(0xe8)];
+export const maxF32x4 = (a: Code, b: Code): Code => [a, b, simd(0xe9)];
+/** f32x4.splat of an f32 */
+export const splatF32x4 = (value: Code): Code => [value, simd(0x13)];
+/** scalar f32 arithmetic (f32.min / max: as the vector forms) */
+export const addF32 = (a: Code, b: Code): Code => [a, b, 0x92];
+export const subF32 = (a: Code, b: Code): Code => [a, b, 0x93];
+export const mulF32 = (a: Code, b: Code): Code => [a, b, 0x94];
+export const divF32 = (a: Code, b: Code): Code => [a, b, 0x95];
+export const minF32 = (a: Code, b: Code): Code => [a, b, 0x96];
+export const maxF32 = (a: Code, b: Code): Code => [a, b, 0x97];
 /** relaxed-SIMD f32x4.relaxed_madd: a * b + c, fused where the hardware has FMA (the one relaxed opcode used) */
 export const maddF32x4 = (a: Code, b: Code, c: Code): Code => [a, b, c, simd(0x105)];
 

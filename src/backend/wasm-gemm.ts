@@ -1,23 +1,25 @@
 /** @file The WebAssembly SIMD GEMM micro-kernels, emitted at load time: MR x NR register tiles of f32x4 accumulators. */
 import {
-  add32, addF32x4, assemble, block, brIf, bump, call, const32, divU32, eq32, eqz32, get, gtU32, i32, ifElse, load128, loadSplat32, loop, ltU32, maddF32x4,
-  mul32, mulF32x4, select32, set, store128, sub32, v128, wasmApi, when, zero128, type Code, type Func, type MemoryType, type WasmMemory,
+  add32, addF32x4, assemble, block, brIf, bump, call, const32, divU32, eq32, eqz32, get, gtU32, i32, ifElse, load128, loadF32, loadSplat32, loop, ltU32,
+  maddF32x4, mul32, mulF32x4, select32, set, store128, storeF32, sub32, v128, wasmApi, when, zero128, type Code, type Func, type MemoryType, type WasmMemory,
 } from './wasm-emit.js';
+import { copyRunsFunc } from './wasm-copy.js';
+import { elementwiseExports, elementwiseFuncs, type ElementwiseKernels } from './wasm-elementwise.js';
 
 /** tile shape: MR rows of A by NR columns of B (NR / 4 vectors); 4 x 8 keeps 8 accumulators, 2 B vectors and 1 A splat in x64's 16 vector registers */
 export const MR = 4;
 export const NR = 8;
 
 // parameters of every tile function (byte addresses and byte steps into the imported memory)
-const A = 0, A_ROW = 1, A_COL = 2, B = 3, B_K = 4, B_PANEL = 5, C = 6, C_ROW = 7, TILES = 8, K = 9, PANELS = 10, ACC = 11;
-const PARAMS = 12;
+const A = 0, A_ROW = 1, A_COL = 2, A_TILE = 3, B = 4, B_K = 5, B_PANEL = 6, C = 7, C_ROW = 8, TILES = 9, K = 10, PANELS = 11, ACC = 12;
+const PARAMS = 13;
 
 /**
  * The tile function for `mr` rows (mr <= MR): for each of `tiles` groups of mr rows of A and each
  * of `panels` NR-wide column panels of B, c[i][j] = sum over q of a[i][q] * b[q][j], summed in
  * float32 lanes (f32x4 accumulators) in q order, mul then add, or one relaxed fused madd when
- * `fused`. A is read as a(i, q) at A + i * A_ROW + q * A_COL (any strides, so a transposed view
- * needs no copy); B as NR floats at B + panel * B_PANEL + q * B_K (packed panels, or a row-major
+ * `fused`. A is read as a(i, q) at A + t * A_TILE + r * A_ROW + q * A_COL for row i = t * mr + r
+ * (any strides: A_TILE = mr * A_ROW for a strided matrix, or MR-row panels); B as NR floats at B + panel * B_PANEL + q * B_K (packed panels, or a row-major
  * matrix whose width is a multiple of NR); C is written at C + i * C_ROW + j * 4, after adding
  * what C held when ACC is nonzero (so a long K runs as slabs, each summed on top of the last,
  * which keeps the q order). K must be >= 1.
@@ -57,7 +59,7 @@ const tileFunc = (mr: number, fused: boolean): Func => {
           bump(bPanel, get(B_PANEL)), bump(cp, const32(NR * 4)), bump(panel, const32(1)),
           brIf(0, ltU32(get(panel), get(PANELS))),
         ),
-        bump(aTile, mul32(const32(mr), get(A_ROW))), bump(cTile, mul32(const32(mr), get(C_ROW))), bump(tile, const32(1)),
+        bump(aTile, get(A_TILE)), bump(cTile, mul32(const32(mr), get(C_ROW))), bump(tile, const32(1)),
         brIf(0, ltU32(get(tile), get(TILES))),
       ),
     ),
@@ -76,8 +78,8 @@ const KC = 256;
 const BLOCK_BYTES = 1 << 20;
 
 // parameters of the gemm function
-const G_A = 0, G_A_ROW = 1, G_A_COL = 2, G_B = 3, G_B_K = 4, G_B_PANEL = 5, G_C = 6, G_C_ROW = 7, G_M = 8, G_K = 9, G_PANELS = 10;
-const G_PARAMS = 11;
+const G_A = 0, G_A_ROW = 1, G_A_COL = 2, G_A_TILE = 3, G_B = 4, G_B_K = 5, G_B_PANEL = 6, G_C = 7, G_C_ROW = 8, G_M = 9, G_K = 10, G_PANELS = 11;
+const G_PARAMS = 12;
 
 /**
  * The whole product of an m x k A and `panels` NR-wide panels of B (same layouts as the tiles):
@@ -89,7 +91,7 @@ const gemmFunc = (): Func => {
   const k0 = G_PARAMS, kk = k0 + 1, p0 = k0 + 2, np = k0 + 3, full = k0 + 4, rest = k0 + 5, per = k0 + 6;
   const aAt = k0 + 7, bAt = k0 + 8, cAt = k0 + 9;
   const tileArgs = (a: Code, c: Code, tiles: Code): Code[] =>
-    [a, get(G_A_ROW), get(G_A_COL), get(bAt), get(G_B_K), get(G_B_PANEL), c, get(G_C_ROW), tiles, get(kk), get(np), get(k0)];
+    [a, get(G_A_ROW), get(G_A_COL), get(G_A_TILE), get(bAt), get(G_B_K), get(G_B_PANEL), c, get(G_C_ROW), tiles, get(kk), get(np), get(k0)];
   const body: Code = [
     set(full, divU32(get(G_M), const32(MR))), set(rest, sub32(get(G_M), mul32(get(full), const32(MR)))),
     set(k0, const32(0)),
@@ -105,7 +107,7 @@ const gemmFunc = (): Func => {
           set(cAt, add32(get(G_C), mul32(get(p0), const32(NR * 4)))),
           when(get(full), call(MR - 1, ...tileArgs(get(aAt), get(cAt), get(full)))),
           Array.from({ length: MR - 1 }, (_, r) => when(eq32(get(rest), const32(r + 1)), call(r, ...tileArgs(
-            add32(get(aAt), mul32(get(full), mul32(const32(MR), get(G_A_ROW)))),
+            add32(get(aAt), mul32(get(full), get(G_A_TILE))),
             add32(get(cAt), mul32(get(full), mul32(const32(MR), get(G_C_ROW)))),
             const32(1),
           )))),
@@ -118,8 +120,40 @@ const gemmFunc = (): Func => {
   return { name: 'gemm', params: new Array<typeof i32>(G_PARAMS).fill(i32), locals: new Array<typeof i32>(10).fill(i32), body };
 };
 
+/**
+ * Packs `panels` full `width`-wide column panels of a k x n matrix in memory (element (q, j) at
+ * src + q * rowStep + j * colStep, byte steps): panel p, row q at dst + (p * k + q) * width * 4.
+ * With width NR this is the B panels the tiles read; with width MR, rows of A (A read as its
+ * transpose) in the MR-row panels the tiles read with A_ROW 4, A_COL 4 * MR, A_TILE 4 * MR * k.
+ * Unit column steps copy whole vectors per row; any other steps load the elements one by one.
+ */
+const packFunc = (width: number): Func => {
+  const SRC = 0, ROW = 1, COL = 2, DST = 3, KK = 4, PANELS = 5;
+  const p = 6, q = 7, s = 8, out = 9, base = 10, off = 11; // off .. off + width - 1: j * colStep
+  const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+  const scalarRow: Code = range(width).map((j) => storeF32(get(out), loadF32(j === 0 ? get(s) : add32(get(s), get(off + j))), 4 * j));
+  const vectorRow: Code = range(width / 4).map((v) => store128(get(out), load128(get(s), 16 * v), 16 * v));
+  const body: Code = [
+    range(width).map((j) => set(off + j, mul32(const32(j), get(COL)))),
+    set(out, get(DST)), set(base, get(SRC)), set(p, const32(0)),
+    block(
+      brIf(0, eqz32(get(PANELS))), brIf(0, eqz32(get(KK))),
+      loop(
+        set(s, get(base)), set(q, const32(0)),
+        ifElse(eq32(get(COL), const32(4)),
+          loop(vectorRow, bump(out, const32(width * 4)), bump(s, get(ROW)), bump(q, const32(1)), brIf(0, ltU32(get(q), get(KK)))),
+          loop(scalarRow, bump(out, const32(width * 4)), bump(s, get(ROW)), bump(q, const32(1)), brIf(0, ltU32(get(q), get(KK))))),
+        bump(base, get(off + width - 1)), bump(base, get(COL)), bump(p, const32(1)), brIf(0, ltU32(get(p), get(PANELS))),
+      ),
+    ),
+  ];
+  return { name: `pack${width}`, params: new Array<typeof i32>(6).fill(i32), locals: new Array<typeof i32>(6 + width).fill(i32), body };
+};
+
 /** the gemm function's arguments, in order (byte addresses and steps, as the tiles'; m rows, k, panels; any of them 0 does nothing) */
-export type GemmArgs = readonly [a: number, aRow: number, aCol: number, b: number, bK: number, bPanel: number, c: number, cRow: number, m: number, k: number, panels: number];
+export type GemmArgs = readonly [a: number, aRow: number, aCol: number, aTile: number, b: number, bK: number, bPanel: number, c: number, cRow: number, m: number, k: number, panels: number];
+/** a panel packer: (src, rowStep, colStep, dst, k, panels), byte addresses and steps */
+export type Packer = (src: number, rowStep: number, colStep: number, dst: number, k: number, panels: number) => void;
 /** the compiled kernels over one memory */
 export interface GemmKernels {
   readonly memory: WasmMemory;
@@ -127,11 +161,19 @@ export interface GemmKernels {
   readonly module: object;
   readonly fused: boolean;
   readonly gemm: (...args: GemmArgs) => void;
+  /** packs full NR-wide B panels already in memory (see packFunc): (src, rowStep, colStep, dst, k, panels) */
+  readonly packB: Packer;
+  /** packs full MR-row A panels from A's transpose already in memory (see packFunc) */
+  readonly packA: Packer;
+  /** replays a run table per image (see wasm-copy): (table, runs, dst, src, images, inPer, outPer, value bits) */
+  readonly copyRuns: (table: number, runs: number, dst: number, src: number, images: number, inPer: number, outPer: number, value: number) => void;
+  /** float32 elementwise arithmetic and relu (see wasm-elementwise) */
+  readonly ew: ElementwiseKernels;
 }
 
-/** the module bytes: one tile function per row count 1..MR, then the gemm driver */
+/** the module bytes: one tile function per row count 1..MR, then the gemm driver, the B and A packers, the patches copier and the elementwise loops */
 export const gemmModule = (fused: boolean, memory: MemoryType): Uint8Array =>
-  assemble([...Array.from({ length: MR }, (_, i) => tileFunc(i + 1, fused)), gemmFunc()], memory);
+  assemble([...Array.from({ length: MR }, (_, i) => tileFunc(i + 1, fused)), gemmFunc(), packFunc(NR), packFunc(MR), copyRunsFunc(), ...elementwiseFuncs()], memory);
 
 /**
  * Compiles the kernels over `memory` (synchronously: the module is a few KiB), fused with
@@ -150,7 +192,10 @@ export const compileGemm = (memory: WasmMemory, type: MemoryType, wantFused: boo
       continue;
     }
     const { exports } = new wasm.Instance(module, { env: { memory } });
-    return { memory, module, fused, gemm: exports['gemm'] as (...args: GemmArgs) => void };
+    return {
+      memory, module, fused, gemm: exports['gemm'] as GemmKernels['gemm'], packB: exports[`pack${NR}`] as Packer, packA: exports[`pack${MR}`] as Packer,
+      copyRuns: exports['copyRuns'] as GemmKernels['copyRuns'], ew: elementwiseExports(exports),
+    };
   }
   return undefined;
 };

@@ -1,4 +1,4 @@
-/** @file Matmul on the WebAssembly SIMD kernels: operands copied (or packed) into one growable memory, the wasm gemm run (halved with a helper thread when big), C copied out. */
+/** @file Matmul on the WebAssembly SIMD kernels: operands copied (or packed by the wasm packers) into one growable memory, the wasm gemm run (its chunks shared with a helper thread when big), C copied out. */
 import type { MatmulJob } from './fast-matmul.js';
 import { MR, NR, compileGemm, type GemmArgs, type GemmKernels } from './wasm-gemm.js';
 import { startHelper, type Helper } from './wasm-threads.js';
@@ -17,6 +17,8 @@ const PAGE = 65536;
 const SPAN_SLACK = 2;
 /** the widest B (in floats) the tiles read in place rather than packed: 1 KiB rows, four to a page (2x on 32x512x128 over packing; 4 KiB rows lose 20%) */
 const DIRECT_WIDTH = 256;
+/** up to this many rows of A, B is read in place whatever its width: packing it would cost more than the slower reads (1.9x on 32x128x512) */
+const DIRECT_ROWS = 256;
 
 const align16 = (n: number): number => (n + 15) & ~15;
 
@@ -48,75 +50,111 @@ export const helperBooted = (ms: number): boolean => {
   return h?.ready() ?? false;
 };
 
+/**
+ * The JS array whose exact contents (all of it) sit at address 0 of the kernels' memory: patches
+ * leaves its output there, so that the product that takes it next (a convolution's) reads it in
+ * place instead of copying it in again. Storage is never written once it is a tensor's, so the
+ * array identity is enough; anything else that writes the memory clears this first.
+ */
+let resident: Float32Array | undefined;
+/** records that `data` now sits at address 0 (or that nothing known does) */
+export const setResident = (data: Float32Array | undefined): void => { resident = data; };
+
 /** a Float32Array over the whole memory, grown first to hold `bytes`; undefined past the maximum */
-const heap = (k: GemmKernels, bytes: number): Float32Array | undefined => {
+export const heap = (k: GemmKernels, bytes: number): Float32Array | undefined => {
   const have = k.memory.buffer.byteLength;
   if (bytes > MAX_PAGES * PAGE) return undefined;
   if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / PAGE));
   return new Float32Array(k.memory.buffer);
 };
 
+/** chunks per shared gemm call, at most: enough for the caller to take over a late helper's share, few enough that re-reading the other operand per chunk stays cheap */
+const MAX_CHUNKS = 8;
+/** multiply-adds per chunk, at least (about 10 us): a helper that starts its last chunk late keeps this thread waiting no longer than that */
+const CHUNK_WORK = 1 << 18;
+
 /**
- * One gemm call (m >= 1, panels >= 1), split in two halves when `threaded`: by rows (whole MR
- * tiles) or by panels, whichever is longer; the helper takes the second half while this thread
- * runs the first. A product too small to halve, or a helper still booting, runs here alone.
+ * One gemm call (m >= 1, panels >= 1), shared with the helper thread when `threaded`: cut by rows
+ * (whole MR tiles) or by panels, whichever is longer, into chunks that this thread and the helper
+ * claim in turn. A product too small to cut, or a helper still booting, runs here alone.
  */
 const gemm = (kern: GemmKernels, args: GemmArgs, threaded: Helper | undefined): void => {
-  const [a, aRow, aCol, b, bK, bPanel, c, cRow, m, k, panels] = args;
-  const m1 = Math.ceil(m / 2 / MR) * MR, p1 = Math.ceil(panels / 2);
-  const canRows = m1 < m, canPanels = p1 < panels, byRows = canRows && (m >= panels * NR || !canPanels);
-  if (threaded === undefined || !threaded.ready() || (!canRows && !canPanels)) {
+  const m = args[9], k = args[10], panels = args[11];
+  const tiles = Math.ceil(m / MR), byRows = tiles >= panels * (NR / MR) || panels < 2;
+  const units = byRows ? tiles : panels;
+  const count = Math.min(MAX_CHUNKS, units, Math.max(2, Math.floor((m * panels * NR * k) / CHUNK_WORK)));
+  if (threaded === undefined || !threaded.ready() || count < 2) {
     kern.gemm(...args);
     return;
   }
-  if (byRows) {
-    threaded.start([a + m1 * aRow, aRow, aCol, b, bK, bPanel, c + m1 * cRow, cRow, m - m1, k, panels]);
-    kern.gemm(a, aRow, aCol, b, bK, bPanel, c, cRow, m1, k, panels);
-  } else {
-    threaded.start([a, aRow, aCol, b + p1 * bPanel, bK, bPanel, c + p1 * NR * 4, cRow, m, k, panels - p1]);
-    kern.gemm(a, aRow, aCol, b, bK, bPanel, c, cRow, m, k, p1);
-  }
-  threaded.finish();
+  const per = Math.ceil(units / count), size = byRows ? per * MR : per;
+  threaded.share(kern.gemm, args, { byRows, size, count: Math.ceil(units / per) });
 };
 
-/** how an operand sits in wasm memory: where, and the byte steps the kernel reads it with */
-interface Placed { readonly at: number; readonly rowStep: number; readonly colStep: number }
+/** how an operand sits in wasm memory: where, and the byte steps the kernel reads it with (tileStep: from one MR-row tile of A to the next) */
+interface Placed { readonly at: number; readonly rowStep: number; readonly colStep: number; readonly tileStep: number }
 
 /** the storage span a non-negative-strided matrix covers, or Infinity when a stride is negative */
 const spanOf = (s: Source, rows: number, cols: number): number =>
   s.rowStep < 0 || s.colStep < 0 ? Infinity : (rows - 1) * s.rowStep + (cols - 1) * s.colStep + 1;
 
-/** A (m x k) into memory at `at`: its span copied whole when compact (any strides, transposed included), else packed row-major */
-const placeA = (h: Float32Array, at: number, a: Source, m: number, k: number): Placed => {
-  const span = spanOf(a, m, k), base = at >> 2;
-  if (span <= SPAN_SLACK * m * k + 64) {
+/**
+ * A (m x k) into memory at `at`. Compact and row-major (unit column step): its span copied whole,
+ * read in place. Compact and transposed (unit row step, a column step past MR): copied raw to
+ * `raw`, then packed by the wasm packer into MR-row panels that the tiles stream through (read
+ * in place, each step of q would jump a whole column: a new cache line and often a new page).
+ * Any other layout: copied whole when compact, else packed row-major here.
+ */
+const placeA = (kern: GemmKernels, h: Float32Array, at: number, raw: number, a: Source, m: number, k: number): Placed => {
+  const span = spanOf(a, m, k), base = at >> 2, compact = span <= SPAN_SLACK * m * k + 64;
+  if (compact && a.rowStep === 1 && a.colStep > MR && m >= MR) {
+    const full = Math.floor(m / MR);
+    h.set(a.data.subarray(a.start, a.start + span), raw >> 2);
+    kern.packA(raw, 4 * a.colStep, 4, at, k, full);
+    // the last rows (fewer than MR): their own panel, packed here
+    for (let i0 = full * MR, o = base + full * MR * k; i0 < m; i0 += MR) {
+      for (let q = 0; q < k; q++) for (let r = 0; r < MR; r++) h[o++] = i0 + r < m ? a.data[a.start + (i0 + r) + q * a.colStep]! : 0;
+    }
+    return { at, rowStep: 4, colStep: 4 * MR, tileStep: 4 * MR * k };
+  }
+  if (compact) {
     h.set(a.data.subarray(a.start, a.start + span), base);
-    return { at, rowStep: 4 * a.rowStep, colStep: 4 * a.colStep };
+    return { at, rowStep: 4 * a.rowStep, colStep: 4 * a.colStep, tileStep: 4 * MR * a.rowStep };
   }
   for (let i = 0, o = base; i < m; i++) for (let q = 0, s = a.start + i * a.rowStep; q < k; q++, s += a.colStep) h[o++] = a.data[s]!;
-  return { at, rowStep: 4 * k, colStep: 4 };
+  return { at, rowStep: 4 * k, colStep: 4, tileStep: 4 * MR * k };
 };
 
 /**
- * B (k x n) into memory at `at`: copied whole when its rows are short, unit-stride and a multiple
- * of NR (the tiles then read them in place), else packed into zero-padded NR-wide panels. Long
- * rows are always packed: a panel read across rows a page apart misses the TLB on every step.
+ * B (k x n) into memory at `at`: copied whole when its rows are unit-stride, a multiple of NR and
+ * short (or A has few rows to amortise packing over): the tiles then read them in place; else
+ * packed into zero-padded NR-wide panels (a panel read across long rows misses the TLB on every
+ * step). A compact B is packed by the wasm packer from a raw copy at `raw` (memcpy, then a pass
+ * in wasm: several times faster than packing from JS, transposed operands included); the last,
+ * partial panel and sparse or reversed operands are packed here.
  */
-const placeB = (h: Float32Array, at: number, b: Source, k: number, n: number): Placed => {
-  const base = at >> 2, span = spanOf(b, k, n);
-  if (b.colStep === 1 && n % NR === 0 && n <= DIRECT_WIDTH && span <= SPAN_SLACK * k * n + 64) {
+const placeB = (kern: GemmKernels, h: Float32Array, at: number, raw: number, b: Source, k: number, n: number, m: number): Placed => {
+  const base = at >> 2, span = spanOf(b, k, n), compact = span <= SPAN_SLACK * k * n + 64;
+  if (b.colStep === 1 && n % NR === 0 && (n <= DIRECT_WIDTH || m <= DIRECT_ROWS) && compact) {
     h.set(b.data.subarray(b.start, b.start + span), base);
-    return { at, rowStep: 4 * b.rowStep, colStep: 4 * NR }; // rowStep: next q; colStep: next panel
+    return { at, rowStep: 4 * b.rowStep, colStep: 4 * NR, tileStep: 0 }; // rowStep: next q; colStep: next panel
   }
   const { data, rowStep, colStep } = b;
-  for (let j0 = 0, o = base; j0 < n; j0 += NR) {
+  let j0 = 0;
+  if (compact) {
+    const full = Math.floor(n / NR);
+    h.set(data.subarray(b.start, b.start + span), raw >> 2);
+    kern.packB(raw, 4 * rowStep, 4 * colStep, at, k, full);
+    j0 = full * NR;
+  }
+  for (let o = base + j0 * k; j0 < n; j0 += NR) {
     const w = Math.min(NR, n - j0);
     for (let q = 0; q < k; q++) {
       const s = b.start + q * rowStep + j0 * colStep;
       for (let j = 0; j < NR; j++) h[o++] = j < w ? data[s + j * colStep]! : 0;
     }
   }
-  return { at, rowStep: 4 * NR, colStep: 4 * NR * k };
+  return { at, rowStep: 4 * NR, colStep: 4 * NR * k, tileStep: 0 };
 };
 
 /** the bytes B takes in memory when placed (the larger, packed, layout) */
@@ -136,23 +174,30 @@ export const matmulWasm = (
   const { m, k, n, aStarts, bStarts } = job;
   const panels = Math.ceil(n / NR), exact = n % NR === 0;
   const aSpan = Math.min(spanOf({ data: a, start: 0, rowStep: aSteps[0], colStep: aSteps[1] }, m, k), SPAN_SLACK * m * k + 64);
-  const aAt = 0, bAt = align16(aAt + 4 * aSpan), cAt = align16(bAt + bBytes(k, n));
+  const bSpan = spanOf({ data: b, start: 0, rowStep: bSteps[0], colStep: bSteps[1] }, k, n);
+  const aAt = 0, bAt = align16(aAt + 4 * Math.max(aSpan, Math.ceil(m / MR) * MR * k)), cAt = align16(bAt + bBytes(k, n));
   const ldc = 4 * (exact ? n : panels * NR);
-  const h = heap(kern, cAt + ldc * m);
+  // after C: room for a raw copy of A or B (one at a time) when it is compact enough to be packed by the wasm packers
+  const rawAt = align16(cAt + ldc * m), rawBytes = 4 * Math.max(aSpan, bSpan <= SPAN_SLACK * k * n + 64 ? bSpan : 0);
+  const h = heap(kern, rawAt + rawBytes);
   if (h === undefined) return false;
+  if (resident !== a) resident = undefined;
   const threaded = m * n * k >= threadsFrom ? helper(kern) : undefined;
   // a broadcast operand repeats its start: it is placed once
   let aPlaced: Placed | undefined, aLoaded = -1, bPlaced: Placed | undefined, bLoaded = -1;
   for (let p = 0; p < aStarts.length; p++) {
     if (aStarts[p] !== aLoaded || aPlaced === undefined) {
       aLoaded = aStarts[p]!;
-      aPlaced = placeA(h, aAt, { data: a, start: aLoaded, rowStep: aSteps[0], colStep: aSteps[1] }, m, k);
+      aPlaced = resident === a && aLoaded === 0 && aSteps[0] === k && aSteps[1] === 1 && a.length === m * k
+        ? { at: 0, rowStep: 4 * k, colStep: 4, tileStep: 4 * MR * k }
+        : placeA(kern, h, aAt, rawAt, { data: a, start: aLoaded, rowStep: aSteps[0], colStep: aSteps[1] }, m, k);
+      resident = undefined;
     }
     if (bStarts[p] !== bLoaded || bPlaced === undefined) {
       bLoaded = bStarts[p]!;
-      bPlaced = placeB(h, bAt, { data: b, start: bLoaded, rowStep: bSteps[0], colStep: bSteps[1] }, k, n);
+      bPlaced = placeB(kern, h, bAt, rawAt, { data: b, start: bLoaded, rowStep: bSteps[0], colStep: bSteps[1] }, k, n, m);
     }
-    gemm(kern, [aPlaced.at, aPlaced.rowStep, aPlaced.colStep, bPlaced.at, bPlaced.rowStep, bPlaced.colStep, cAt, ldc, m, k, panels], threaded);
+    gemm(kern, [aPlaced.at, aPlaced.rowStep, aPlaced.colStep, aPlaced.tileStep, bPlaced.at, bPlaced.rowStep, bPlaced.colStep, cAt, ldc, m, k, panels], threaded);
     const c0 = cAt >> 2, o = p * m * n;
     if (exact) out.set(h.subarray(c0, c0 + m * n), o);
     else for (let i = 0, w = ldc >> 2; i < m; i++) for (let j = 0; j < n; j++) out[o + i * n + j] = h[c0 + i * w + j]!;

@@ -19,7 +19,17 @@ export interface PrimitiveDef<Params> {
   /**
    * The cotangents of the inputs from the output's cotangent `ct`, the inputs and the output
    * (null where no gradient flows: integer inputs, indices). Written with differentiable ops,
-   * so that the pullback itself can be differentiated (grad of grad).
+   * so that the pullback itself can be differentiated (grad of grad). `needs[k]` is false when
+   * input k is a constant at the level being differentiated: its cotangent would be dropped, so
+   * a rule may skip computing it (and return null there).
    */
-  readonly vjp: (ct: AnyTensor, inputs: readonly AnyTensor[], output: AnyTensor, params: Params) => readonly (AnyTensor | null)[];
+  /** true when the output never carries a gradient (stopGradient, indices, comparisons): bind then records nothing and returns it as a constant */
+  readonly constant?: (params: Params) => boolean;
+  /**
+   * Only for primitives whose output is a window (a strided view) of their one input's storage:
+   * the same window of `buffer`, a contiguous view of the input's shape. Backward uses it to write
+   * a cotangent straight into the input's cotangent (what vjp computes by padding with zeros).
+   */
+  readonly window?: (buffer: View, params: Params) => View;
+  readonly vjp: (ct: AnyTensor, inputs: readonly AnyTensor[], output: AnyTensor, params: Params, needs: readonly boolean[]) => readonly (AnyTensor | null)[];
 }

@@ -1,9 +1,15 @@
 /** @file The trace stack: levels of nested differentiation, each with its own tape (JAX-style, eager). */
 import { ValueError } from '../shape/index.js';
+import { empty, sumInto, writeInto, type View } from '../backend/index.js';
 import { fromView, traceOf, viewOf, type AnyTensor, type TraceLink } from '../tensor/index.js';
 
-/** cotangents for the inputs of one recorded application (null: no gradient flows there) */
-export type Pullback = (cotangent: AnyTensor) => readonly (AnyTensor | null)[];
+/**
+ * Cotangents for the inputs of one recorded application (null: no gradient flows there). A
+ * primitive whose output is a window of its one input's storage (slice) also says where that
+ * window lies in a buffer of the input's shape: backward then writes the cotangent straight
+ * into the input's accumulated cotangent instead of padding it out to the input's size.
+ */
+export type Pullback = ((cotangent: AnyTensor) => readonly (AnyTensor | null)[]) & { readonly place?: (buffer: View) => View };
 
 /** one recorded application: the inputs as the trace saw them, the output's id, and its pullback */
 interface Node {
@@ -39,6 +45,12 @@ export const live = (t: AnyTensor): AnyTensor => {
   for (let l = linkOf(x); l !== undefined && !l.trace.active; l = linkOf(x)) x = l.primal;
   return x;
 };
+/** the value under every trace link: t as a constant */
+export const constantOf = (t: AnyTensor): AnyTensor => {
+  let x = t;
+  for (let l = linkOf(x); l !== undefined; l = linkOf(x)) x = l.primal;
+  return x;
+};
 /** the same value seen one level below `level` (or t itself when it is not traced at that level) */
 const lower = (t: AnyTensor, trace: Trace): AnyTensor => {
   const l = linkOf(t);
@@ -67,12 +79,13 @@ export const idAt = (t: AnyTensor, trace: Trace): number | undefined => {
 /**
  * Applies an operation at every active level its inputs reach: `evaluate` computes on values
  * one level down (recursively, so lower levels record too), and `rule` gives the pullback from
- * those values and the output. Inputs at no active level make this a plain evaluation.
+ * those values, the output, and which inputs are traced at the level (the others' cotangents are
+ * dropped, so the pullback need not compute them). Inputs at no active level make this a plain evaluation.
  */
 export const applyTraced = (
   inputs: readonly AnyTensor[],
   evaluate: (primals: readonly AnyTensor[]) => AnyTensor,
-  rule: (primals: readonly AnyTensor[], output: AnyTensor) => Pullback,
+  rule: (primals: readonly AnyTensor[], output: AnyTensor, needs: readonly boolean[]) => Pullback,
   name = 'op',
 ): AnyTensor => {
   const ins = inputs.map(live);
@@ -81,7 +94,9 @@ export const applyTraced = (
   const primals = ins.map((x) => lower(x, trace));
   const out = applyTraced(primals, evaluate, rule, name);
   const tracer = newTracer(trace, out);
-  trace.nodes.push({ inputs: ins, output: idAt(tracer, trace)!, pullback: rule(primals, out), held: heldBy(primals, out), name });
+  // inputs not traced at this level are constants here: backward drops their cotangents
+  const needs = ins.map((x) => linkOf(x)?.trace === trace);
+  trace.nodes.push({ inputs: ins, output: idAt(tracer, trace)!, pullback: rule(primals, out, needs), held: heldBy(primals, out), name });
   return tracer;
 };
 
@@ -130,27 +145,74 @@ export const withTrace = <T>(f: (trace: Trace) => T): [T, Trace] => {
   }
 };
 
+/** one contribution to a cotangent: a tensor of the target's shape, or one to be written into a window of it */
+interface Part {
+  readonly value: AnyTensor;
+  /** the window of a buffer of `shape` the value belongs in (a slice's input), with the pullback that pads it there */
+  readonly place?: (buffer: View) => View;
+  readonly shape?: readonly number[];
+  readonly padded?: () => AnyTensor;
+}
+
+/** true when no active level traces t: ops on it record nothing, so raw kernels may stand in for them */
+const untraced = (t: AnyTensor): boolean => topTrace([live(t)]) === undefined;
+
+/**
+ * The sum of a cotangent's parts, in arrival order. When no part is traced (first-order grads,
+ * or the outermost level of higher-order ones) they are summed into one fresh buffer: the first
+ * copied in, the rest added (the same double sums, rounded by the store, as chained adds), windows
+ * written in place; else with `accumulate` (differentiable ops), windows padded by their pullbacks.
+ */
+const total = (parts: readonly Part[], accumulate: (a: AnyTensor, b: AnyTensor) => AnyTensor): AnyTensor => {
+  const first = parts[0]!;
+  if (parts.length === 1 && first.place === undefined) return first.value;
+  const shape = first.shape ?? (first.value.shape as readonly number[]);
+  if (parts.every((p) => p.value.dtype === 'float32' && untraced(p.value))) {
+    const buffer = empty('float32', shape);
+    const whole = parts.every((p) => p.place === undefined) && sumInto(buffer, parts.map((p) => viewOf(p.value)));
+    if (whole || parts.every((p, i) => writeInto(p.place?.(buffer) ?? buffer, viewOf(p.value), i > 0))) return fromView(buffer);
+  }
+  return parts.map((p) => p.padded?.() ?? p.value).reduce(accumulate);
+};
+
 /**
  * Walks a finished trace's tape backwards from cotangents of its outputs; returns the
  * accumulated cotangent of every traced id reached. The trace must have returned (inactive),
  * so that the pullbacks' own ops record at the levels below, which makes grad(grad(f)) work.
+ * A cotangent's parts are summed once, when the node that made it is reached (every consumer
+ * comes later on the tape, so all of them are in by then).
  */
 export const backward = (
   trace: Trace, seeds: ReadonlyMap<number, AnyTensor>, accumulate: (a: AnyTensor, b: AnyTensor) => AnyTensor,
 ): Map<number, AnyTensor> => {
-  const cts = new Map(seeds);
+  const pending = new Map<number, Part[]>();
+  const add = (id: number, part: Part): void => {
+    const parts = pending.get(id);
+    if (parts === undefined) pending.set(id, [part]);
+    else parts.push(part);
+  };
+  seeds.forEach((value, id) => add(id, { value }));
   for (let i = trace.nodes.length - 1; i >= 0; i--) {
     const node = trace.nodes[i]!;
-    const ct = cts.get(node.output);
-    if (ct === undefined) continue;
-    const ins = node.pullback(ct);
-    node.inputs.forEach((x, k) => {
-      const id = idAt(x, trace), g = ins[k];
-      if (id === undefined || g === undefined || g === null) return;
-      const prev = cts.get(id);
-      cts.set(id, prev === undefined ? g : accumulate(prev, g));
+    const parts = pending.get(node.output);
+    if (parts === undefined) continue;
+    const ct = total(parts, accumulate);
+    // kept, summed: a custom node (checkpoint closing over traced tensors) shares its output id with the node that made it
+    pending.set(node.output, [{ value: ct }]);
+    const { pullback } = node, place = pullback.place, x = node.inputs[0];
+    if (place !== undefined && node.inputs.length === 1 && x !== undefined) {
+      const id = idAt(x, trace);
+      if (id !== undefined) add(id, { value: ct, place, shape: x.shape as readonly number[], padded: () => pullback(ct)[0]! });
+      continue;
+    }
+    const ins = pullback(ct);
+    node.inputs.forEach((input, k) => {
+      const id = idAt(input, trace), g = ins[k];
+      if (id !== undefined && g !== undefined && g !== null) add(id, { value: g });
     });
   }
+  const cts = new Map<number, AnyTensor>();
+  pending.forEach((parts, id) => cts.set(id, total(parts, accumulate)));
   return cts;
 };
 

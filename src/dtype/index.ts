@@ -57,12 +57,11 @@ export const withFloat64 = <T>(f: () => T): T => {
 
 /** a zero-filled storage array of dtype d */
 export const allocate = <D extends DType>(dtype: D, size: number): StorageOf[D] => {
-  const arrays: { readonly [K in DType]: (n: number) => StorageOf[K] } = {
-    float32: (n) => (float64Depth > 0 ? new Float64Array(n) as Float64Array as never : new Float32Array(n)),
-    int32: (n) => new Int32Array(n),
-    bool: (n) => new Uint8Array(n),
-  };
-  return arrays[dtype](size) as StorageOf[D];
+  switch (dtype) {
+    case 'float32': return (float64Depth > 0 ? new Float64Array(size) as Float64Array as never : new Float32Array(size)) as StorageOf[D];
+    case 'int32': return new Int32Array(size) as StorageOf[D];
+    default: return new Uint8Array(size) as StorageOf[D];
+  }
 };
 
 /** true for a string naming a dtype */

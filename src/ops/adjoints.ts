@@ -1,9 +1,9 @@
 /** @file Adjoints of the structural primitives (broadcast, slice, pad, take, matmul, reductions), written with ops. */
 import { bind } from '../core/index.js';
 import {
-  matmulPlan, normAxes, numel, reduceShape, sameShape, slicePlan, type PadWidths, type SliceSpec,
+  matmulPlan, normAxes, numel, reduceShape, sameShape, slicePlan, type PadWidths, type Shape, type SliceSpec,
 } from '../shape/index.js';
-import { eye, type AnyTensor } from '../tensor/index.js';
+import { eye, type AnyTensor, type Tensor } from '../tensor/index.js';
 import { cast, div, equal, mul, where } from './elementwise.js';
 import { primitives } from './primitives.js';
 
@@ -31,11 +31,17 @@ export const unbroadcast = (g: T, shape: readonly number[]): T => {
 export const expandReduced = (g: T, xShape: readonly number[], axes: readonly number[]): T =>
   bind(primitives.broadcastTo, [reshape(g, reduceShape(xShape, axes, true) as number[])], { shape: xShape });
 
-/** the adjoint of max/min: the cotangent goes to the extreme elements, split equally among ties */
+/**
+ * The adjoint of max/min: the cotangent goes to the extreme elements, split equally among ties.
+ * The share g / count is taken on the reduced shape and selected where x is extreme: three
+ * passes over x's size (compare, count, select) instead of five. Elsewhere it is share · 0, which
+ * is 0 but NaN where no element equals the extreme (a NaN in the window) or g is infinite, as
+ * the product mask / count · g gives.
+ */
 export const extremeAdjoint = (g: T, x: T, out: T, axes: readonly number[]): T => {
-  const mask = cast(equal(x, expandReduced(out, dims(x), axes)), 'float32');
-  const count = expandReduced(sum(mask, axes), dims(x), axes);
-  return mul(div(mask, count), expandReduced(g, dims(x), axes));
+  const mask = equal(x, expandReduced(out, dims(x), axes));
+  const share = div(g, sum(mask, axes));
+  return where(mask as Tensor<Shape, 'bool'>, expandReduced(share, dims(x), axes), expandReduced(mul(share, 0), dims(x), axes));
 };
 
 /** the adjoint of prod: each element gets the product of the others (exact with zeros) */
@@ -106,12 +112,16 @@ export const takeAdjoint = (g: T, xShape: readonly number[], indices: T, axis: n
   return rank === 0 ? g : bind(primitives.scatterAdd, [full, reshape(g, gs)], { shape: xShape, axis });
 };
 
-/** the adjoints of matmul: g @ b^T and a^T @ g, summed over broadcast batch dims */
-export const matmulAdjoint = (g: T, a: T, b: T): readonly [T, T] => {
+/** the adjoints of matmul: g @ b^T and a^T @ g, summed over broadcast batch dims (each only where `needs` asks: null otherwise) */
+export const matmulAdjoint = (g: T, a: T, b: T, needs: readonly boolean[] = [true, true]): readonly [T | null, T | null] => {
   const { a2, b2, batch } = matmulPlan(dims(a), dims(b));
   const gm = reshape(g, [...batch, a2[a2.length - 2]!, b2[b2.length - 1]!]);
   const swap = (t: T) => bind(primitives.transpose, [t], { perm: dims(t).map((_, i, s) => (i < s.length - 2 ? i : 2 * s.length - 3 - i)) });
-  const da = bind(primitives.matmul, [gm, swap(reshape(b, b2))], {});
-  const db = bind(primitives.matmul, [swap(reshape(a, a2)), gm], {});
-  return [reshape(unbroadcast(da, a2), dims(a)), reshape(unbroadcast(db, b2), dims(b))];
+  const da = needs[0] === false ? null : bind(primitives.matmul, [gm, swap(reshape(b, b2))], {});
+  // b shared by every batch entry (a dense layer on [..., K] inputs): its gradient is one product over all rows, not a batch of them summed
+  const shared = b2.length === 2 && batch.length > 0 && a2.length === batch.length + 2;
+  const db = needs[1] === false ? null
+    : shared ? bind(primitives.matmul, [swap(reshape(a, [numel(a2.slice(0, -1)), a2[a2.length - 1]!])), reshape(gm, [numel(a2.slice(0, -1)), b2[1]!])], {})
+    : bind(primitives.matmul, [swap(reshape(a, a2)), gm], {});
+  return [da && reshape(unbroadcast(da, a2), dims(a)), db && reshape(unbroadcast(db, b2), dims(b))];
 };

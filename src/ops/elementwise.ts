@@ -168,7 +168,7 @@ type ArithOrBool<X, Y> = Common<OperandDType<X>, OperandDType<Y>>;
 
 /** max(x, 0); NaN stays NaN and the gradient at 0 is 0 */
 export const relu = <S extends Shape, D extends DType>(x: Tensor<S, D>): Tensor<S, Arith<D>> =>
-  where(lessEqual(x as AnyTensor, 0), 0, x as AnyTensor) as AnyTensor as Tensor<S, Arith<D>>;
+  bind(primitives.unary, [x as AnyTensor], { op: 'relu', out: arith(x.dtype) }) as AnyTensor as Tensor<S, Arith<D>>;
 
 /** limits x to [lo, hi] (NaN stays NaN) */
 export const clip = <S extends Shape, D extends DType>(x: Tensor<S, D>, lo: number, hi: number): Tensor<S, Arith<D>> => {

@@ -1,19 +1,19 @@
 /** @file The primitive table: every primitive's shape/dtype rule, kernel and VJP rule, one entry each. */
 import {
-  contiguous, isContiguous, windowCounts, type BinaryOp, type ReduceOp, type UnaryOp, type View, type Window,
+  reshaped, windowCounts, type BinaryOp, type ReduceOp, type UnaryOp, type View, type Window,
 } from '../backend/index.js';
 import { bind, type Abstract, type PrimitiveDef } from '../core/index.js';
 import type { DType } from '../dtype/index.js';
 import {
   broadcastShapes, checkBroadcastTo, concatPlan, contiguousStrides, gatherShape, matmulPlan, normAxis, numel,
-  padShape, reduceShape, reshapeShape, ShapeMismatchError, slicePlan, takeShape, transposePerm, ValueError,
+  padShape, reduceShape, reshapeShape, sameShape, ShapeMismatchError, slicePlan, takeShape, transposePerm, ValueError,
   type PadWidths, type Shape, type SliceSpec,
 } from '../shape/index.js';
 import {
   expandReduced, extremeAdjoint, matmulAdjoint, padAdjoint, prodAdjoint, sliceAdjoint, takeAdjoint, unbroadcast,
 } from './adjoints.js';
 import { binaryDerivatives, unaryDerivatives } from './derivatives.js';
-import { where } from './elementwise.js';
+import { div, mul, neg, where } from './elementwise.js';
 import type { Tensor } from '../tensor/index.js';
 
 /** the parameters of each primitive (tensors are positional inputs; everything else is here) */
@@ -59,6 +59,7 @@ export const primitives: { readonly [P in PrimName]: PrimitiveDef<ParamsOf[P]> }
     name: 'unary',
     abstract: (xs, { out }) => ({ shape: one(xs).shape, dtype: out }),
     impl: (b, [x], { op, out }) => b.unary(op, x!, out),
+    constant: ({ out }) => out === 'bool',
     // the derivative of each function is in derivatives.ts (exhaustive by function)
     vjp: (g, [x], y, { op }) => {
       const d = unaryDerivatives[op];
@@ -69,12 +70,20 @@ export const primitives: { readonly [P in PrimName]: PrimitiveDef<ParamsOf[P]> }
     name: 'binary',
     abstract: ([a, b], { op, out }) => ({ shape: broadcastShapes(a!.shape, b!.shape, op) as number[], dtype: out }),
     impl: (be, [a, b], { op, out }) => be.binary(op, a!, b!, broadcastShapes(a!.shape, b!.shape, op) as number[], out),
+    constant: ({ out }) => out === 'bool',
     // derivatives.ts has d/da and d/db of each function; broadcast axes are summed back
-    vjp: (g, [a, b], out, { op }) => {
+    vjp: (g, [a, b], out, { op }, needs) => {
       const d = binaryDerivatives[op];
-      if (d === null || !isFloat(out)) return [null, null];
-      const [da, db] = d(g, a!, b!, out);
-      return [isFloat(a!) ? unbroadcast(da, dims(a!)) : null, isFloat(b!) ? unbroadcast(db, dims(b!)) : null];
+      const wa = isFloat(a!) && needs[0] !== false, wb = isFloat(b!) && needs[1] !== false;
+      if (d === null || !isFloat(out) || (!wa && !wb)) return [null, null];
+      // a divisor broadcast over a (softmax's sum): -g·out/b summed back is -(g·out summed back)/b, as b is
+      // constant over the summed axes; two passes over out's size fewer than the rule's full-size quotient
+      if (op === 'div' && wb && !sameShape(dims(b!), dims(out))) {
+        const db = neg(div(unbroadcast(mul(g, out), dims(b!)), b!));
+        return [wa ? unbroadcast(div(g, b!), dims(a!)) : null, db];
+      }
+      const [da, db] = d(g, a!, b!, out, [wa, wb]);
+      return [wa && da !== null ? unbroadcast(da, dims(a!)) : null, wb && db !== null ? unbroadcast(db, dims(b!)) : null];
     },
   },
   where: {
@@ -86,10 +95,10 @@ export const primitives: { readonly [P in PrimName]: PrimitiveDef<ParamsOf[P]> }
     impl: (be, [c, a, b], { out }) =>
       be.where(c!, a!, b!, broadcastShapes(broadcastShapes(c!.shape, a!.shape) as number[], b!.shape) as number[], out),
     // d/da = g where cond, d/db = g elsewhere
-    vjp: (g, [c, a, b]) => [
+    vjp: (g, [c, a, b], _out, _params, needs) => [
       null,
-      isFloat(a!) ? unbroadcast(where(c! as Tensor<Shape, 'bool'>, g, 0), dims(a!)) : null,
-      isFloat(b!) ? unbroadcast(where(c! as Tensor<Shape, 'bool'>, 0, g), dims(b!)) : null,
+      isFloat(a!) && needs[1] !== false ? unbroadcast(where(c! as Tensor<Shape, 'bool'>, g, 0), dims(a!)) : null,
+      isFloat(b!) && needs[2] !== false ? unbroadcast(where(c! as Tensor<Shape, 'bool'>, 0, g), dims(b!)) : null,
     ],
   },
   reduce: {
@@ -111,6 +120,7 @@ export const primitives: { readonly [P in PrimName]: PrimitiveDef<ParamsOf[P]> }
     name: 'argReduce',
     abstract: ([x], { op, axis }) => ({ shape: reduceShape(x!.shape, axis, false, op) as number[], dtype: 'int32' }),
     impl: (b, [x], { op, axis }) => b.argReduce(op, x!, normAxis(op, axis, x!.shape)),
+    constant: () => true,
     // integer output: no gradient
     vjp: () => [null],
   },
@@ -132,6 +142,7 @@ export const primitives: { readonly [P in PrimName]: PrimitiveDef<ParamsOf[P]> }
       return { shape: x!.shape, dtype: 'int32' };
     },
     impl: (b, [x], { axis, descending }) => b.argsort(x!, normAxis('argsort', axis, x!.shape), descending),
+    constant: () => true,
     // integer output: no gradient (sort's values get theirs through gather)
     vjp: () => [null],
   },
@@ -148,7 +159,7 @@ export const primitives: { readonly [P in PrimName]: PrimitiveDef<ParamsOf[P]> }
       return reshapeView(r, out);
     },
     // d/da = g @ b^T, d/db = a^T @ g, batch broadcast summed back
-    vjp: (g, [a, b]) => (isFloat(a!) ? matmulAdjoint(g, a!, b!) : [null, null]),
+    vjp: (g, [a, b], _out, _params, needs) => (isFloat(a!) ? matmulAdjoint(g, a!, b!, needs) : [null, null]),
   },
   reshape: {
     name: 'reshape',
@@ -186,16 +197,9 @@ export const primitives: { readonly [P in PrimName]: PrimitiveDef<ParamsOf[P]> }
   slice: {
     name: 'slice',
     abstract: ([x], { specs }) => ({ shape: slicePlan(x!.shape, specs).filter((a) => !a.index).map((a) => a.len), dtype: x!.dtype }),
-    impl: (_, [x], { specs }) => {
-      const plan = slicePlan(x!.shape, specs);
-      let offset = x!.offset;
-      const shape: number[] = [], strides: number[] = [];
-      plan.forEach((a, i) => {
-        if (a.len > 0 || a.index) offset += a.start * x!.strides[i]!;
-        if (!a.index) { shape.push(a.len); strides.push(a.step * x!.strides[i]!); }
-      });
-      return view(x!, shape, strides, numel(shape) === 0 ? x!.offset : offset);
-    },
+    impl: (_, [x], { specs }) => sliceView(x!, specs),
+    // the output is a window of x: backward writes cotangents straight into that window of x's
+    window: (buffer, { specs }) => sliceView(buffer, specs),
     // g put back in place, zeros elsewhere
     vjp: (g, [x], _out, { specs }) => [sliceAdjoint(g, dims(x!), specs)],
   },
@@ -215,14 +219,14 @@ export const primitives: { readonly [P in PrimName]: PrimitiveDef<ParamsOf[P]> }
     },
     impl: (b, xs, { axis }) => b.concat(xs, concatPlan(xs.map((x) => x.shape), axis).axis),
     // each input gets its own stretch of g along the axis
-    vjp: (g, xs, _out, { axis }) => {
+    vjp: (g, xs, _out, { axis }, needs) => {
       const ax = concatPlan(xs.map(dims), axis).axis;
       let start = 0;
-      return xs.map((x) => {
+      return xs.map((x, k) => {
         const n = dims(x)[ax]!;
         const specs = dims(x).map((_, i) => (i === ax ? ([start, start + n] as const) : null));
         start += n;
-        return bind(primitives.slice, [g], { specs });
+        return needs[k] === false ? null : bind(primitives.slice, [g], { specs });
       });
     },
   },
@@ -294,13 +298,22 @@ export const primitives: { readonly [P in PrimName]: PrimitiveDef<ParamsOf[P]> }
     name: 'stopGradient',
     abstract: (xs) => one(xs),
     impl: (_, [x]) => x!,
+    constant: () => true,
     // that is what it is for
     vjp: () => [null],
   },
 };
 
-/** a view of `v` with a new shape of the same size: free when contiguous, else a copy */
-const reshapeView = (v: View, shape: readonly number[]): View => {
-  const c = isContiguous(v) ? v : contiguous(v);
-  return view(c, shape, contiguousStrides(shape), c.offset);
+/** the window of `x` a slice reads */
+const sliceView = (x: View, specs: readonly SliceSpec[]): View => {
+  const plan = slicePlan(x.shape, specs);
+  let offset = x.offset;
+  const shape: number[] = [], strides: number[] = [];
+  plan.forEach((a, i) => {
+    if (a.len > 0 || a.index) offset += a.start * x.strides[i]!;
+    if (!a.index) { shape.push(a.len); strides.push(a.step * x.strides[i]!); }
+  });
+  return view(x, shape, strides, numel(shape) === 0 ? x.offset : offset);
 };
+/** a view of `v` with a new shape of the same size: free when the strides allow (contiguous, or merged axes of a transpose or slice), else a copy */
+const reshapeView = (v: View, shape: readonly number[]): View => reshaped(v, shape);

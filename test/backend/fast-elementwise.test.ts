@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { BinaryOp, UnaryOp } from '../../src/backend/backend.js';
 import { fast } from '../../src/backend/fast.js';
 import { reference } from '../../src/backend/reference.js';
+import { fromStorage } from '../../src/backend/view.js';
 import { withFloat64, type DType } from '../../src/dtype/index.js';
 import { LAYOUTS, expectSame, randomView, rng, thrown } from './fast-views.js';
 
@@ -21,12 +22,12 @@ const PAIRS: readonly (readonly [readonly number[], readonly number[], readonly 
   [[0, 3], [3], [0, 3]],
   [[2, 0], [2, 1], [2, 0]],
 ];
-const FLOAT_OPS: readonly BinaryOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'mod', 'atan2',
+const FLOAT_OPS: readonly BinaryOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'mod', 'atan2', 'sigmoidGrad', 'tanhGrad', 'reluGrad',
   'equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual', 'and', 'or'];
 const INT_OPS: readonly BinaryOp[] = ['add', 'sub', 'mul', 'maximum', 'minimum', 'equal', 'less', 'greaterEqual', 'and', 'or'];
 const COMPARISONS = new Set<BinaryOp>(['equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual', 'and', 'or']);
 const UNARY_OPS: readonly UnaryOp[] = ['neg', 'abs', 'sign', 'exp', 'log', 'log1p', 'expm1', 'sqrt', 'rsqrt', 'sin', 'cos',
-  'tanh', 'sigmoid', 'erf', 'floor', 'ceil', 'round', 'square', 'reciprocal'];
+  'tanh', 'sigmoid', 'erf', 'floor', 'ceil', 'round', 'square', 'reciprocal', 'relu'];
 const SHAPES: readonly (readonly number[])[] = [[], [1], [9], [3, 4], [2, 3, 4], [2, 1, 3, 2], [0], [3, 0, 2]];
 
 describe('fast binary', () => {
@@ -43,6 +44,27 @@ describe('fast binary', () => {
         const lb = LAYOUTS[Math.floor(next() * LAYOUTS.length)]!;
         const a = randomView(next, sa, dtype, la), b = randomView(next, sb, dtype, lb);
         expectSame(fast.binary(op, a, b, shape, out), reference.binary(op, a, b, shape, out), `${op} ${la}/${lb} ${JSON.stringify([sa, sb])}`);
+      }
+    }
+  });
+  it.each(FLOAT_OPS)('%s on float32 rows long enough for the flat row loops (broadcast rows, columns and scalars)', (op) => {
+    const out = COMPARISONS.has(op) ? 'bool' : 'float32';
+    for (const [sa, sb, shape] of [[[3, 70], [3, 70], [3, 70]], [[3, 70], [70], [3, 70]], [[3, 70], [3, 1], [3, 70]], [[3, 70], [], [3, 70]],
+      [[], [2, 65], [2, 65]], [[4, 1], [4, 66], [4, 66]], [[2, 3, 64], [3, 1], [2, 3, 64]]] as const) {
+      for (const layout of ['contiguous', 'sliced'] as const) {
+        const a = randomView(next, sa, 'float32', layout), b = randomView(next, sb, 'float32', 'contiguous');
+        expectSame(fast.binary(op, a, b, shape, out), reference.binary(op, a, b, shape, out), `${op} ${layout} ${JSON.stringify([sa, sb])}`);
+        expectSame(fast.binary(op, b, a, shape, out), reference.binary(op, b, a, shape, out), `${op} swapped ${layout} ${JSON.stringify([sb, sa])}`);
+      }
+    }
+  });
+  it.each(['add', 'sub', 'mul', 'div', 'maximum', 'minimum'] as const)('%s on float32 big enough for the wasm loops (rows, broadcast rows and columns, scalars, specials)', (op) => {
+    for (const [sa, sb, shape] of [[[3, 701], [3, 701], [3, 701]], [[40, 65], [65], [40, 65]], [[40, 65], [40, 1], [40, 65]], [[2100], [], [2100]],
+      [[], [2, 1030], [2, 1030]], [[5, 1], [5, 600], [5, 600]], [[2, 3, 400], [3, 1], [2, 3, 400]], [[2, 3, 400], [2, 1, 400], [2, 3, 400]]] as const) {
+      for (const layout of ['contiguous', 'sliced', 'transposed'] as const) {
+        const a = randomView(next, sa, 'float32', layout), b = randomView(next, sb, 'float32', 'contiguous');
+        expectSame(fast.binary(op, a, b, shape, 'float32'), reference.binary(op, a, b, shape, 'float32'), `${op} ${layout} ${JSON.stringify([sa, sb])}`);
+        expectSame(fast.binary(op, b, a, shape, 'float32'), reference.binary(op, b, a, shape, 'float32'), `${op} swapped ${layout} ${JSON.stringify([sb, sa])}`);
       }
     }
   });
@@ -84,6 +106,19 @@ describe('fast unary and cast', () => {
       expectSame(fast.unary(op, x, 'int32'), reference.unary(op, x, 'int32'), `${op} ${JSON.stringify(shape)}`);
     }
   });
+  it('relu keeps every NaN pattern (sign bit set too) and sends -0, -Infinity and negative subnormals to +0', () => {
+    const bits = Int32Array.of(0x7fc00000, 0xffc00000 | 0, 0xff800001 | 0, 0x80000000 | 0, 0xff800000 | 0, 0x7f800000, 0x80000001 | 0, 1, 0x3f800000, 0xbf800000 | 0);
+    const x = fromStorage('float32', new Float32Array(bits.buffer), [bits.length]);
+    const got = fast.unary('relu', x, 'float32'), want = reference.unary('relu', x, 'float32');
+    expectSame(got, want, 'relu on special patterns');
+    expect(Array.from(got.data, (v) => (Number.isNaN(v) ? 'NaN' : Object.is(v, -0) ? '-0' : String(v)))).toEqual(['NaN', 'NaN', 'NaN', '0', '0', 'Infinity', '0', String(2 ** -149), '1', '0']);
+    const g = fromStorage('float32', Float32Array.from({ length: bits.length }, (_, k) => (k % 2 === 0 ? -1.5 : 2.25) * (k + 1)), [bits.length]);
+    expectSame(fast.binary('reluGrad', g, x, [bits.length], 'float32'), reference.binary('reluGrad', g, x, [bits.length], 'float32'), 'reluGrad on special patterns');
+    const big = fromStorage('float32', Float32Array.from({ length: 4099 }, (_, k) => new Float32Array(bits.buffer)[k % bits.length]! * (k % 3 === 0 ? -1 : 1)), [4099]);
+    expectSame(fast.unary('relu', big, 'float32'), reference.unary('relu', big, 'float32'), 'relu on the wasm loop');
+    const i = randomView(next, [3, 7], 'int32', 'sliced');
+    expectSame(fast.unary('relu', i, 'int32'), reference.unary('relu', i, 'int32'), 'relu on int32');
+  });
   it('not on bool and exp of int32', () => {
     for (const layout of LAYOUTS) {
       const b = randomView(next, [3, 5], 'bool', layout), i = randomView(next, [4, 2], 'int32', layout);
@@ -114,6 +149,13 @@ describe('fast where', () => {
         const a = randomView(next, sa, dtype, layout), b = randomView(next, sb, dtype, 'broadcast');
         expectSame(fast.where(c, a, b, shape, dtype), reference.where(c, a, b, shape, dtype), `${layout} ${JSON.stringify(shape)}`);
       }
+    }
+  });
+  it('selects float32 rows long enough for the flat row loops (scalar branches, broadcast rows)', () => {
+    for (const [sc, sa, sb, shape] of [[[3, 70], [], [3, 70], [3, 70]], [[3, 70], [3, 70], [], [3, 70]], [[3, 70], [3, 70], [3, 70], [3, 70]],
+      [[3, 70], [70], [3, 1], [3, 70]], [[2, 64], [2, 64], [2, 1], [2, 64]]] as const) {
+      const c = randomView(next, sc, 'bool', 'contiguous'), a = randomView(next, sa, 'float32', 'sliced'), b = randomView(next, sb, 'float32', 'contiguous');
+      expectSame(fast.where(c, a, b, shape, 'float32'), reference.where(c, a, b, shape, 'float32'), JSON.stringify([sc, sa, sb]));
     }
   });
   it('reads float conditions (NaN is true) and mixed operand dtypes', () => {

@@ -1,5 +1,5 @@
 /** @file The fast patches and foldPatches against the reference on random geometries, layouts and dtypes: identical elements. */
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fast } from '../../src/backend/fast.js';
 import { reference } from '../../src/backend/reference.js';
 import { windowCounts, type Window } from '../../src/backend/reference-window.js';
@@ -45,5 +45,21 @@ describe('fast patches and foldPatches', () => {
       const x = randomView(next, [shape[0]! + c, ...shape.slice(1, -1), c], 'float32', 'sliced');
       expectSame(fast.patches(x, w, 0), reference.patches(x, w, 0), `C=${c}`);
     }
+  });
+  it('a product right after patches reads them where the wasm copier left them, and one in between does not see stale data', () => {
+    const w: Window = { kernel: [3, 3], strides: [1, 1], dilations: [1, 1], pads: [[1, 1], [1, 1]] };
+    const x = randomView(next, [2, 6, 5, 4], 'float32', 'contiguous'), k = randomView(next, [36, 3], 'float32', 'contiguous');
+    const finite = (v: ReturnType<typeof randomView>) => { v.data.forEach((e, i, d) => { d[i] = Number.isFinite(e) ? e : 0.25; }); return v; };
+    finite(x);
+    finite(k);
+    const rows = (p: ReturnType<typeof fast.patches>) => ({ ...p, shape: [p.shape.reduce((a, b) => a * b, 1) / 36, 36], strides: [36, 1] });
+    const p = fast.patches(x, w, 0);
+    const want = reference.matmul(rows(reference.patches(x, w, 0)), k, []);
+    const near = (got: ReturnType<typeof fast.matmul>) => Array.from(got.data).every((v, i) => Math.abs(v - want.data[i]!) <= 1e-4 * (1 + Math.abs(want.data[i]!)));
+    expect(near(fast.matmul(rows(p), k, []))).toBe(true);
+    // another patches, then a product of the first ones: the memory now holds the second, so the first must be copied in again
+    const x2 = finite(randomView(next, [2, 6, 5, 4], 'float32', 'contiguous'));
+    fast.patches(x2, w, 0);
+    expect(near(fast.matmul(rows(p), k, []))).toBe(true);
   });
 });
