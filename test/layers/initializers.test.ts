@@ -1,4 +1,4 @@
-/** @file Initializers against shared/reference-vectors/init_schemes.json (fans, bounds, std) and orthogonality of orthogonal(). */
+/** @file Initializers against test/reference-vectors/init_schemes.json (the shared reference vectors) (fans, bounds, std) and orthogonality of orthogonal(). */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { matmul, reshape, toArray, transpose, ValueError, type Tensor } from '../../src/index.js';
@@ -7,7 +7,7 @@ import { key, split } from '../../src/random/index.js';
 
 interface Scheme { readonly dist: string; readonly a?: number; readonly std?: number; readonly keras_truncated_normal_stddev_param?: number }
 interface Case { readonly shape: string; readonly fan_in: number; readonly fan_out: number; readonly schemes: Readonly<Record<string, Scheme>> }
-const cases = (JSON.parse(readFileSync(new URL('../../../shared/reference-vectors/init_schemes.json', import.meta.url), 'utf8')) as {
+const cases = (JSON.parse(readFileSync(new URL('../reference-vectors/init_schemes.json', import.meta.url), 'utf8')) as {
   readonly shapes: readonly Case[];
 }).shapes;
 
