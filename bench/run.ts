@@ -4,7 +4,7 @@
  * main thread and on 2 workers), one after the other so they never share the cores, then prints
  * the Markdown table and writes bench/results/latest.md and latest.json.
  *
- * Options: --quick (fewer steps), --peers=shapegrad,tfjs-wasm-1 (a subset, in that order),
+ * Options: --quick (fewer steps; every library but tfjs-cpu unless --peers names it), --peers=shapegrad,tfjs-wasm-1 (a subset, in that order),
  * --workloads=W1,W7, --out=DIR (default bench/results), --timeout=SECONDS (per library).
  */
 import { fork } from 'node:child_process';
@@ -12,7 +12,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { ChildMessage } from './child.js';
 import { FULL, QUICK } from './harness.js';
-import { PEERS, peerInfo } from './peers/index.js';
+import { PEERS, QUICK_PEERS, peerInfo } from './peers/index.js';
 import { renderMarkdown, writeResults, type Machine, type PeerRun, type RunRecord } from './report.js';
 import { WORKLOAD_IDS, WORKLOADS, type WorkloadId } from './workloads.js';
 
@@ -37,7 +37,7 @@ const parse = (argv: readonly string[]): Options => {
     process.exit(0);
   }
   const quick = argv.includes('--quick');
-  const peers = value('peers')?.split(',') ?? PEERS.map((p) => p.id);
+  const peers = value('peers')?.split(',') ?? (quick ? QUICK_PEERS : PEERS).map((p) => p.id);
   peers.forEach(peerInfo); // unknown names fail here
   const workloads = (value('workloads')?.split(',') ?? [...WORKLOAD_IDS]).map((w) => {
     if (!(WORKLOAD_IDS as readonly string[]).includes(w)) throw new Error(`bench: unknown workload '${w}' (known: ${WORKLOAD_IDS.join(', ')})`);

@@ -20,6 +20,12 @@ export const PEERS: readonly PeerInfo[] = [
     load: async () => { (await import('./jax-node-workers.js')).installNodeWorkers(2); return (await import('./jax.js')).jaxPeer(2); },
   },
 ];
+/**
+ * The peers `--quick` runs by default: all but tfjs-cpu, whose plain-JS kernels are 10-100x slower
+ * than every other library and alone take ~40 s of a quick run (issue 8 asks for under a minute);
+ * `--peers=...,tfjs-cpu` or the full run still measure it.
+ */
+export const QUICK_PEERS: readonly PeerInfo[] = PEERS.filter((p) => p.id !== 'tfjs-cpu');
 /** configurations kept for comparison runs (--peers=...), not in the default set */
 export const EXTRA_PEERS: readonly PeerInfo[] = [
   { id: 'jax-js-eager', column: 'jax-js wasm (all eager)', load: async () => (await import('./jax.js')).jaxPeer(0, 'eager') },
