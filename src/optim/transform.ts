@@ -1,7 +1,7 @@
 /** @file Gradient transformations (the Optax shape, typed): init + update over any parameter record, and chain. */
 import { add } from '../ops/index.js';
 import type { AnyTensor } from '../tensor/index.js';
-import { zipWith } from '../tree/index.js';
+import { sameShapes, zipWith } from '../tree/index.js';
 
 /**
  * A state type as a function of the parameter record P (the `this`-based encoding): e.g. Adam's
@@ -40,7 +40,10 @@ export interface TransformParts<S> {
 export const transformation = <F extends StateFn>(parts: TransformParts<unknown>): GradientTransformation<F> =>
   Object.freeze({
     init: parts.init,
-    update: (grads: unknown, state: unknown, params?: unknown) => parts.update(grads, state, params),
+    update: (grads: unknown, state: unknown, params?: unknown) => {
+      if (params !== undefined) sameShapes(params, grads, 'optim.update', 'gradient');
+      return parts.update(grads, state, params);
+    },
   }) as GradientTransformation<F>;
 
 /** the state of F for params P, for a type known to be a state function only after instantiation (never otherwise) */
@@ -68,5 +71,7 @@ export const chain = <const Ts extends readonly AnyTransformation[]>(...ts: Ts):
   });
 
 /** params + updates, leaf by leaf (updates already carry the sign and the learning rate) */
-export const applyUpdates = <P>(params: P, updates: NoInfer<P>): P =>
-  zipWith(params, updates, (p, u) => add(p, u) as AnyTensor, 'applyUpdates');
+export const applyUpdates = <P>(params: P, updates: NoInfer<P>): P => {
+  sameShapes(params, updates, 'applyUpdates', 'update');
+  return zipWith(params, updates, (p, u) => add(p, u) as AnyTensor, 'applyUpdates');
+};

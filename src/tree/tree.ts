@@ -1,5 +1,5 @@
 /** @file Typed traversal of parameter records: nested readonly records, arrays and tuples of tensors. */
-import { ValueError } from '../shape/index.js';
+import { ShapeMismatchError, ValueError } from '../shape/index.js';
 import { isTensor, type AnyTensor, type Tensor } from '../tensor/index.js';
 
 /** a path into a record, as in messages and checkpoints: 'layers.0.kernel' */
@@ -79,6 +79,22 @@ export const zipWith = <T>(a: T, b: NoInfer<T>, f: (x: AnyTensor, y: AnyTensor, 
     throw new ValueError(op, `the two records differ in structure at ${missing?.[0] ?? `leaf ${Math.min(pa.length, pb.length)}`}`);
   }
   return unflatten(a, pa.map(([p, x], i) => f(x, pb[i]![1], p)), op);
+};
+
+/**
+ * Throws unless b has a's structure and every leaf of b has the shape of a's leaf at the same path
+ * (an optimizer's gradients or updates against its parameters: a wrong-shaped leaf that happens to
+ * broadcast would otherwise give a wrong answer silently).
+ * @example sameShapes(params, grads, 'optim.update', 'gradient')
+ */
+export const sameShapes = (a: unknown, b: unknown, op: string, what: string): void => {
+  zipWith(a, b, (x, y, path) => {
+    const xs = x.shape as readonly unknown[], ys = y.shape as readonly unknown[];
+    if (xs.length !== ys.length || xs.some((d, i) => d !== ys[i])) {
+      throw new ShapeMismatchError(op, `the ${what} at '${path}' has shape [${ys.join(', ')}], the parameter [${xs.join(', ')}]`, [x.shape, y.shape]);
+    }
+    return x;
+  }, op);
 };
 
 /** maps every tensor inside any value (records in sorted key order, arrays; other values are kept as they are) */

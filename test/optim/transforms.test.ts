@@ -1,6 +1,6 @@
 /** @file Each transformation on hand-computed cases: scaling, learning rate, moments (Adam, RMS, momentum, RSS), decay, clipping, norms. */
 import { describe, expect, it } from 'vitest';
-import { item, tensor, toArray, ValueError, type AnyTensor, type Tensor } from '../../src/index.js';
+import { item, ShapeMismatchError, tensor, toArray, ValueError, type AnyTensor, type Tensor } from '../../src/index.js';
 import * as optim from '../../src/optim/index.js';
 
 interface P { readonly w: Tensor<[2]>; readonly b: Tensor<[]> }
@@ -181,5 +181,27 @@ describe('aliases', () => {
     const [a1, a2] = run(optim.adagrad(1, { lrDecay: 0.5, eps: 0 }), [g1, g2]);
     close(a1!, G1.map((g) => -g / Math.abs(g)), 1e-5);
     close(a2!, G2.map((g, i) => (-1 / 1.5) * g / Math.sqrt(G1[i]! ** 2 + g * g)), 1e-5);
+  });
+});
+
+describe('gradients and updates of the wrong shape', () => {
+  // a [1]-shaped gradient would broadcast against w [2] and silently update both entries with one value
+  const bad = { w: tensor([0.5]), b: tensor(2) } as unknown as P;
+  it('update refuses a gradient whose shape differs from its parameter, naming the path and both shapes', () => {
+    const t = optim.adam(0.1);
+    expect(() => t.update(bad, t.init(p), p)).toThrow(ShapeMismatchError);
+    expect(() => t.update(bad, t.init(p), p)).toThrow(/optim\.update: the gradient at 'w' has shape \[1\], the parameter \[2\]/);
+    const c = optim.chain(optim.clipByGlobalNorm(1), optim.sgd(0.1));
+    expect(() => c.update(bad, c.init(p), p)).toThrow(/the gradient at 'w'/);
+  });
+  it('applyUpdates refuses an update whose shape differs from its parameter', () => {
+    expect(() => optim.applyUpdates(p, bad)).toThrow(/applyUpdates: the update at 'w' has shape \[1\], the parameter \[2\]/);
+    // a well-shaped update still applies
+    close(flat(optim.applyUpdates(p, g1)), [1.5, 1, 1]);
+  });
+  it('without params, update cannot check and transforms the gradient as given', () => {
+    const t = optim.sgd(1);
+    const [u] = t.update(g1, t.init(p));
+    close(flat(u), G1.map((v) => -v));
   });
 });
