@@ -120,6 +120,11 @@ expectError(item(zeros([0])));
 expectType<Float32Array>(toArray(zeros([2])));
 expectType<Int32Array>(toArray(zeros([2], 'int32')));
 expectType<Uint8Array>(toArray(zeros([2], 'bool')));
+// a union of tensor types (e.g. one of two branches) gives the union of their arrays
+expectType<Float32Array>(toArray(zeros([2]) as Tensor<[2]> | Tensor<[3]>));
+expectType<Float32Array | Int32Array>(toArray(zeros([2]) as Tensor<[2]> | Tensor<[3], 'int32'>));
+expectError(toArray([1, 2]));
+expectError(toArray(5));
 expectType<number[][]>(toNested(zeros([2, 3])));
 expectType<boolean[]>(toNested(zeros([2], 'bool')));
 expectType<number>(toNested(tensor(5)));

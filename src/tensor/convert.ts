@@ -4,11 +4,14 @@ import { toStorage } from '../backend/index.js';
 import type { DType, ElementOf, StorageOf } from '../dtype/index.js';
 import { ShapeMismatchError, type HasWide, type Numel, type Shape } from '../shape/index.js';
 import type { NestedOf } from './nested.js';
-import { viewOf, type Tensor } from './tensor.js';
+import { viewOf, type AnyTensor, type DTypeOf, type Tensor } from './tensor.js';
 
-/** the elements in row-major order, as a fresh typed array (Float32Array, Int32Array or Uint8Array) */
-export const toArray = <S extends Shape, D extends DType>(t: Tensor<S, D>): StorageOf[D] =>
-  toStorage(viewOf(t)) as StorageOf[D];
+/**
+ * The elements in row-major order, as a fresh typed array (Float32Array, Int32Array or Uint8Array);
+ * generic in the whole tensor type, so a union of tensor types gives the union of their arrays.
+ */
+export const toArray = <T extends AnyTensor>(t: T): StorageOf[DTypeOf<T>] =>
+  toStorage(viewOf(t)) as StorageOf[DTypeOf<T>];
 
 /** the elements as nested JS arrays of the tensor's shape (booleans for bool tensors) */
 export const toNested = <S extends Shape, D extends DType>(t: Tensor<S, D>): NestedOf<S, ElementOf<D>> => {
