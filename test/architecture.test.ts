@@ -1,4 +1,4 @@
-/** @file Enforces the code layout of shared/DESIGN.md section 3: import direction, faces, file size, `any` budget. */
+/** @file Enforces the code layout of shared/DESIGN.md section 3: import direction, faces, file size, `any` budget, and nothing Node-only outside io/ (the library runs in browsers). */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +24,28 @@ const sources = files(SRC).map((p) => ({ path: relative(SRC, p), text: readFileS
 const folderOf = (path: string): string => (path.includes('/') ? path.split('/')[0]! : '');
 const importsOf = (text: string): string[] =>
   [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
+
+/** the text with comments and the insides of string and template literals blanked: the code that runs (a regex literal holding a quote may confuse it) */
+const codeOf = (text: string): string => {
+  let out = '';
+  for (let i = 0; i < text.length; ) {
+    const c = text[i]!, next = text[i + 1];
+    if (c === '/' && (next === '/' || next === '*')) {
+      const end = next === '/' ? text.indexOf('\n', i) : text.indexOf('*/', i + 2) + 2;
+      i = end <= 1 ? text.length : end;
+      out += ' ';
+    } else if (c === "'" || c === '"' || c === '`') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== c) j += text[j] === '\\' ? 2 : 1;
+      out += c + c;
+      i = j + 1;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+};
 
 describe('architecture', () => {
   it('knows every folder of src/', () => {
@@ -56,6 +78,23 @@ describe('architecture', () => {
   it('touches the file system only in io/', () => {
     const fsUsers = sources.filter((s) => folderOf(s.path) !== 'io' && /from ['"](node:)?fs(\/promises)?['"]/.test(s.text)).map((s) => s.path);
     expect(fsUsers).toEqual([]);
+  });
+
+  it('imports node: modules only in io/ and only lazily there: the library runs unchanged in browsers', () => {
+    const bad = sources.flatMap((s) => {
+      const staticImports = importsOf(s.text.replace(/^\s*(?:import|export)\s+type\b.*$/gm, '')).filter((spec) => spec.startsWith('node:'));
+      const sideEffects = [...s.text.matchAll(/^\s*import\s+['"](node:[^'"]+)['"]/gm)].map((m) => m[1]!);
+      const lazy = folderOf(s.path) === 'io' ? [] : [...s.text.matchAll(/\bimport\s*\(\s*['"](node:[^'"]+)['"]/g)].map((m) => `${m[1]!} (dynamic)`);
+      return [...staticImports, ...sideEffects, ...lazy].map((spec) => `${s.path} -> ${spec}`);
+    });
+    expect(bad).toEqual([]);
+  });
+
+  it('reads process, Buffer and require outside io/ only behind a guard (globalThis.process?.x, typeof process)', () => {
+    const bare = /(?<![\w$.])(?<!typeof\s+)(process|Buffer|require|__dirname|__filename)\b(?!\s*\??:)/g;
+    const bad = sources.filter((s) => folderOf(s.path) !== 'io').flatMap((s) =>
+      [...codeOf(s.text).matchAll(bare)].map((m) => `${s.path}: ${m[1]!}`));
+    expect(bad).toEqual([]);
   });
 
   it(`keeps every file under ${MAX_LINES} lines`, () => {

@@ -1,7 +1,7 @@
-/** @file A deterministic digits dataset: stroke-drawn glyphs 0-9 with random affine jitter and noise (nothing downloaded). */
+/** @file A deterministic digits dataset: stroke-drawn glyphs 0-9 with random affine jitter and noise (nothing downloaded); browser-safe (the playground trains on it). */
 import { key as makeKey, random, tensor, toArray, type Key, type Tensor } from '../../src/index.js';
+import { renderStrokes, type Point } from './strokes.js';
 
-type Point = readonly [number, number];
 const arc = (cx: number, cy: number, rx: number, ry: number, from: number, to: number, n = 10): Point[] =>
   Array.from({ length: n + 1 }, (_, i) => {
     const t = ((from + ((to - from) * i) / n) * Math.PI) / 180;
@@ -21,12 +21,6 @@ const GLYPHS: readonly (readonly Point[][])[] = [
   [[...arc(0.5, 0.36, 0.25, 0.25, 20, 380, 16), [0.72, 0.45], [0.36, 0.9]]],
 ];
 
-const distToSegment = (px: number, py: number, [ax, ay]: Point, [bx, by]: Point): number => {
-  const dx = bx - ax, dy = by - ay, len2 = dx * dx + dy * dy;
-  const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / len2));
-  return Math.hypot(px - (ax + t * dx), py - (ay + t * dy));
-};
-
 /** renders one glyph at `size`² with an affine jitter (rotation, scale, shear, shift from `u` in [0, 1)^5) */
 const render = (digit: number, size: number, u: readonly number[]): Float32Array => {
   const angle = (u[0]! - 0.5) * 0.5, scale = 0.85 + 0.25 * u[1]!, shear = (u[2]! - 0.5) * 0.4;
@@ -36,17 +30,7 @@ const render = (digit: number, size: number, u: readonly number[]): Float32Array
     const cx = (x - 0.5 + shear * (y - 0.5)) * scale, cy = (y - 0.5) * scale;
     return [0.5 + cos * cx - sin * cy + sx, 0.5 + sin * cx + cos * cy + sy];
   };
-  const strokes = GLYPHS[digit]!.map((line) => line.map(place));
-  const img = new Float32Array(size * size), width = 0.07, soft = 0.05;
-  for (let r = 0; r < size; r++) {
-    for (let c = 0; c < size; c++) {
-      const px = (c + 0.5) / size, py = (r + 0.5) / size;
-      let d = Infinity;
-      for (const line of strokes) for (let i = 1; i < line.length; i++) d = Math.min(d, distToSegment(px, py, line[i - 1]!, line[i]!));
-      img[r * size + c] = Math.max(0, Math.min(1, 1 - (d - width) / soft));
-    }
-  }
-  return img;
+  return renderStrokes(GLYPHS[digit]!.map((line) => line.map(place)), size);
 };
 
 /** n glyph images [n, size, size, 1] in [0, 1] plus noise, and their labels; a pure function of the key */
@@ -72,7 +56,8 @@ export const digits = (k: Key, n: number, size = 16): { readonly x: Tensor<[numb
 export const ascii = (pixels: ArrayLike<number>, size: number): string =>
   Array.from({ length: size }, (_, r) => Array.from({ length: size }, (_, c) => ' .:-=+*#%@'[Math.max(0, Math.min(9, Math.floor(pixels[r * size + c]! * 10)))]).join('')).join('\n');
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// run as a script: prints ten samples (a browser has no process: there this module is only the generator)
+if (typeof process !== 'undefined' && import.meta.url === `file://${process.argv[1]}`) {
   const { x, y } = digits(makeKey(0), 10);
   const all = toArray(x), labels = toArray(y);
   for (let i = 0; i < 10; i++) console.log(`label ${labels[i]}\n${ascii(all.subarray(i * 256, (i + 1) * 256), 16)}\n`);

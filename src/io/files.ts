@@ -5,8 +5,10 @@ import { deserialize, deserializeTensors, readMetadataBytes } from './checkpoint
 import type { LoadError } from './errors.js';
 import { headerLength, parseHeader, serialize, type Header, type Metadata } from './format.js';
 
-// node:fs is imported when a file function runs, not when io is imported: serialize and deserialize stay usable in a browser
-const fs = () => import('node:fs/promises');
+// node:fs is imported when a file function runs, not when io is imported, and through a variable that bundlers
+// leave alone (Vite, webpack): serialize and deserialize work in a browser, where a file function is an io error
+const FS_MODULE = 'node:fs/promises';
+const fs = (): Promise<typeof import('node:fs/promises')> => import(/* @vite-ignore */ /* webpackIgnore: true */ FS_MODULE);
 
 const ioError = (path: string, e: unknown): LoadError => {
   const code = typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : 'EIO';
