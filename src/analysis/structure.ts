@@ -1,5 +1,5 @@
 /** @file A model's structure as paths: the layers inside serial/parallel/wrappers, their params, and rebuilding with one layer swapped. */
-import { concatenate, parallel, residual, serial, type AnyLayer, type Context } from '../layers/index.js';
+import type { AnyLayer, Composite, Context } from '../layers/index.js';
 import { ValueError } from '../shape/index.js';
 
 /** a layer of a model with its path, as the observer names it ('2', '3.wraps.0'); the root's path is '' */
@@ -71,22 +71,11 @@ export const paramsByLayer = (model: AnyLayer, params: unknown): readonly LayerP
   return out;
 };
 
-/**
- * A composite with new children, built by the same combinator. Layers expose their children
- * (`layers`, `branches`, `wraps`) but not which combinator made them, so wrappers and parallel
- * joins are told apart by the name the combinator gave them.
- */
+/** a composite with new children, built by its own combinator (Composite.withChildren) */
 const rebuild = (l: AnyLayer, kids: readonly AnyLayer[]): AnyLayer => {
-  const { layers, wraps, branches } = l as AnyLayer & Inside;
-  if (layers !== undefined) return serial(...kids);
-  if (branches !== undefined) return parallel(l.name.startsWith('parallel(add') ? 'add' : 'concat', ...kids);
-  if (wraps !== undefined) {
-    const [inner] = kids as [AnyLayer];
-    if (l.name.startsWith('concatenate(')) return concatenate(inner);
-    if (l.name.startsWith('residual(')) return residual(inner);
-    if (l.name.startsWith('bottleneck(')) return Object.freeze({ ...residual(inner), name: l.name });
-  }
-  throw new ValueError('ablate', `cannot rebuild the composite ${l.name}`);
+  const { withChildren } = l as AnyLayer & Partial<Composite>;
+  if (withChildren === undefined) throw new ValueError('ablate', `cannot rebuild the composite ${l.name}: it has children but no withChildren`);
+  return withChildren(kids);
 };
 
 /** the model with the layer at `path` replaced by `swap(layer)`; the params and state structure stay the same */

@@ -3,7 +3,7 @@ import type { Add, AnyShapeError, ShapeError } from '../../types/index.js';
 import { add, concat } from '../ops/index.js';
 import { split } from '../random/index.js';
 import {
-  ShapeMismatchError, sameShape, showShape, type Broadcast, type BroadcastDim, type Concat, type Dim, type IsDynRank, type Shape,
+  ShapeMismatchError, ValueError, sameShape, showShape, type Broadcast, type BroadcastDim, type Concat, type Dim, type IsDynRank, type Shape,
 } from '../shape/index.js';
 import type { AnyTensor, Tensor } from '../tensor/index.js';
 import {
@@ -39,8 +39,20 @@ export type ParamsTuple<L extends readonly unknown[]> = { -readonly [K in keyof 
 export type StatesTuple<L extends readonly unknown[]> = { -readonly [K in keyof L]: StateOf<L[K]> };
 
 
+/**
+ * A layer made of other layers (serial, parallel, residual, concatenate, bottleneck): it lists its
+ * children and can rebuild itself, with the same combinator and options, over new children of the
+ * same params and state structure (analysis swaps one layer this way). Checked at run time only:
+ * the rebuilt layer is untyped.
+ */
+export interface Composite { readonly withChildren: (children: readonly AnyLayer[]) => AnyLayer }
+const children = (op: string, kids: readonly AnyLayer[], n: number): readonly AnyLayer[] => {
+  if (kids.length !== n) throw new ValueError(`${op}.withChildren`, `${n} children expected, got ${kids.length}`);
+  return kids;
+};
+
 /** what serial returns: a layer that also lists its children (for analysis and data-dependent init) */
-export interface Serial<L extends readonly unknown[]> extends Layer<SerialFn<Fns<L>>, ParamsTuple<L>, StatesTuple<L>> {
+export interface Serial<L extends readonly unknown[]> extends Layer<SerialFn<Fns<L>>, ParamsTuple<L>, StatesTuple<L>>, Composite {
   readonly layers: readonly AnyLayer[];
 }
 /**
@@ -68,7 +80,8 @@ export const serial = <const L extends readonly AnyLayer[]>(...layers: ValidateC
     },
     () => ls.map((l) => l.initState()) as StatesTuple<L>,
   );
-  return Object.freeze({ ...base, layers: ls });
+  const withChildren = (kids: readonly AnyLayer[]): AnyLayer => (serial as (...l: readonly AnyLayer[]) => AnyLayer)(...children('serial', kids, ls.length));
+  return Object.freeze({ ...base, layers: ls, withChildren });
 };
 
 // ---- branches --------------------------------------------------------------------------------
@@ -113,8 +126,11 @@ export interface ParallelFn<J extends 'add' | 'concat', Fs extends readonly Shap
 /** applies every branch to the same input and joins the outputs: 'add' (broadcasting) or 'concat' (last axis) */
 export const parallel = <const J extends 'add' | 'concat', const L extends readonly AnyLayer[]>(
   join: J, ...branches: L
-): Layer<ParallelFn<J, Fns<L>>, ParamsTuple<L>, StatesTuple<L>> & { readonly branches: readonly AnyLayer[] } =>
-  Object.freeze({ branches, ...defineLayer<ParallelFn<J, Fns<L>>, ParamsTuple<L>, StatesTuple<L>>(
+): Layer<ParallelFn<J, Fns<L>>, ParamsTuple<L>, StatesTuple<L>> & { readonly branches: readonly AnyLayer[] } & Composite =>
+  Object.freeze({
+    branches,
+    withChildren: (kids: readonly AnyLayer[]): AnyLayer => parallel(join, ...children('parallel', kids, branches.length)),
+    ...defineLayer<ParallelFn<J, Fns<L>>, ParamsTuple<L>, StatesTuple<L>>(
     `parallel(${join}: ${branches.map((l) => l.name).join(', ')})`,
     (key) => {
       const keys = split(key, Math.max(branches.length, 1));
@@ -149,11 +165,13 @@ const sameShapeRun = (name: string, f: AnyLayer, combine: (x: T, y: T) => T) =>
     return [combine(x, y), s];
   };
 /** a layer built around one inner layer with the same params (residual, concatenate): analysis and lsuvInit look inside */
-export interface Wrapper { readonly wraps: AnyLayer }
+export interface Wrapper extends Composite { readonly wraps: AnyLayer }
+const only = (op: string, kids: readonly AnyLayer[]): AnyLayer => children(op, kids, 1)[0]!;
 /** x + f(x); the compiler checks that f keeps the shape */
 export const residual = <L extends AnyLayer>(f: L): Layer<ResidualFn<FnOf<L>>, ParamsOf<L>, StateOf<L>> & Wrapper =>
   Object.freeze({ ...defineLayer<ResidualFn<FnOf<L>>, ParamsOf<L>, StateOf<L>>(`residual(${f.name})`, (key) => f.init(key) as ParamsOf<L>,
-    sameShapeRun('residual', f, (x, y) => add(x, y) as T) as never, () => f.initState() as StateOf<L>), wraps: f });
+    sameShapeRun('residual', f, (x, y) => add(x, y) as T) as never, () => f.initState() as StateOf<L>), wraps: f,
+    withChildren: (kids: readonly AnyLayer[]): AnyLayer => residual(only('residual', kids)) });
 
 /** the shape function of concatenate(f): [x, f(x)] joined on the last axis */
 export interface ConcatenateFn<F extends ShapeFn> extends ShapeFn {
@@ -165,15 +183,19 @@ export interface ConcatenateFn<F extends ShapeFn> extends ShapeFn {
 /** a dense (DenseNet) connection: concat([x, f(x)], -1) */
 export const concatenate = <L extends AnyLayer>(f: L): Layer<ConcatenateFn<FnOf<L>>, ParamsOf<L>, StateOf<L>> & Wrapper =>
   Object.freeze({ ...defineLayer<ConcatenateFn<FnOf<L>>, ParamsOf<L>, StateOf<L>>(`concatenate(${f.name})`, (key) => f.init(key) as ParamsOf<L>,
-    sameShapeRun('concatenate', f, (x, y) => concat([x, y], -1) as T) as never, () => f.initState() as StateOf<L>), wraps: f });
+    sameShapeRun('concatenate', f, (x, y) => concat([x, y], -1) as T) as never, () => f.initState() as StateOf<L>), wraps: f,
+    withChildren: (kids: readonly AnyLayer[]): AnyLayer => concatenate(only('concatenate', kids)) });
 
 /** the bottleneck pattern: x + expand(inner(reduce(x))), a residual around a narrow middle (checked like serial) */
 export const bottleneck = <const L extends readonly [AnyLayer, AnyLayer, AnyLayer]>(
   ...layers: ValidateChain<L>
 ): Layer<ResidualFn<SerialFn<Fns<L>>>, ParamsTuple<L>, StatesTuple<L>> & Wrapper => {
-  const chain: AnyLayer = serial(...(layers as readonly AnyLayer[]));
-  const r = residual(chain);
-  return Object.freeze({ ...r, name: `bottleneck(${chain.name})` }) as Layer<ResidualFn<SerialFn<Fns<L>>>, ParamsTuple<L>, StatesTuple<L>> & Wrapper;
+  const around = (chain: AnyLayer): AnyLayer & Wrapper => Object.freeze({
+    ...residual(chain), name: `bottleneck(${chain.name})`,
+    // the child is the inner serial chain, as for residual
+    withChildren: (kids: readonly AnyLayer[]): AnyLayer => around(only('bottleneck', kids)),
+  });
+  return around(serial(...(layers as readonly AnyLayer[]))) as Layer<ResidualFn<SerialFn<Fns<L>>>, ParamsTuple<L>, StatesTuple<L>> & Wrapper;
 };
 
 /** the shape function of a lambda: unknown unless declared shape-preserving */

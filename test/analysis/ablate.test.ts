@@ -121,3 +121,34 @@ describe('gradient importance', () => {
     expect(saliency(lin, p, xs, 0).shape).toEqual([2, 3]);
   });
 });
+
+describe('composites rebuild themselves (withChildren)', () => {
+  const xs = tensor([[1, -2], [0.5, 3]]);
+  const k = key(3);
+  const composites = {
+    serial: nn.serial(nn.dense(2, 2), nn.tanh()),
+    'parallel add': nn.parallel('add', nn.dense(2, 2), nn.dense(2, 2)),
+    'parallel concat': nn.parallel('concat', nn.dense(2, 3), nn.dense(2, 1)),
+    residual: nn.residual(nn.dense(2, 2)),
+    concatenate: nn.concatenate(nn.dense(2, 3)),
+    bottleneck: nn.bottleneck(nn.dense(2, 1), nn.relu(), nn.dense(1, 2)),
+  };
+  for (const [name, c] of Object.entries(composites)) {
+    it(`${name}: same children give the same layer (name, output), by its own combinator`, () => {
+      const kids = layerEntries(c).filter((e) => e.path !== '' && !e.path.includes('.')).map((e) => e.model);
+      const again = c.withChildren(kids);
+      expect(again.name).toBe(c.name);
+      const p = c.init(k);
+      close(vals(again.apply(p as never, xs)), vals(c.apply(p as never, xs)));
+      expect(() => c.withChildren([...kids, nn.relu()])).toThrow(/withChildren: \d children expected, got \d/);
+    });
+  }
+  it('ablating inside a bottleneck keeps the bottleneck (its name and its skip connection)', () => {
+    const b = composites.bottleneck, p = b.init(k);
+    const ablated = ablate(b, 'wraps.1', 'zero');
+    expect(ablated.name).toMatch(/^bottleneck\(serial\(dense\(2, 1\), ablated\(zero: relu\), dense\(1, 2\)\)\)$/);
+    // relu zeroed: the last dense sees zeros and gives its bias, added to the input by the skip
+    const bias = vals(p[2].bias);
+    close(vals(ablated.apply(p, xs)), vals(xs).map((v, i) => v + bias[i % 2]!));
+  });
+});
