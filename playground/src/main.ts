@@ -16,7 +16,7 @@ const ui = {
   status: byId('status'), env: byId('env'), plot: byId<HTMLCanvasElement>('plot'),
   pad: byId<HTMLCanvasElement>('pad'), clear: byId<HTMLButtonElement>('clear'), seen: byId<HTMLCanvasElement>('seen'),
   prediction: byId('prediction'), confidence: byId('confidence'), bars: byId<HTMLOListElement>('bars'),
-  filters: byId<HTMLCanvasElement>('filters'), wmin: byId('wmin'), wmax: byId('wmax'),
+  examples: byId<HTMLCanvasElement>('examples'), filters: byId<HTMLCanvasElement>('filters'), wmin: byId('wmin'), wmax: byId('wmax'),
   sampleLabel: byId('sample-label'), nextSample: byId<HTMLButtonElement>('next-sample'),
   maps: {
     sample: [byId<HTMLCanvasElement>('sample-input'), byId<HTMLCanvasElement>('sample-conv1'), byId<HTMLCanvasElement>('sample-conv2')],
@@ -133,9 +133,11 @@ const handle = (m: ToMain): void => {
       ui.toggle.textContent = running ? 'Pause' : curves.steps.length > 0 ? 'Resume' : 'Train';
       document.body.dataset['running'] = String(running);
       if (running) setStatus('Training: 32 digits per step, Adam, batch norm; the held-out accuracy is measured every 20 steps.');
+      else if (m.finished === true) setStatus('Finished: 30 epochs. Keep drawing, save the weights, or press Resume for 30 more.');
       else if (curves.steps.length > 0) setStatus('Paused. Drawing still works: the worker answers with the weights it has now.');
       return;
     case 'progress':
+      if (m.seed !== seed) return; // sent before the last reset
       addStep(curves, m.step, m.loss, m.trainAcc, m.testAcc);
       ui.step.textContent = String(m.step);
       ui.epoch.textContent = m.epoch.toFixed(1);
@@ -148,6 +150,7 @@ const handle = (m: ToMain): void => {
       queuePlot();
       return;
     case 'filters': return showFilters(m.filters);
+    case 'examples': return drawPlanes(ui.examples, m.images, { columns: 10, scale: 2, gap: 3, colour: inputColour, range: [0, 1] });
     case 'featureMaps':
       if (m.which === 'sample') ui.sampleLabel.textContent = m.label === undefined ? '' : `(a ${m.label})`;
       return showMaps(m.which, m.input, m.conv1, m.conv2);

@@ -47,9 +47,14 @@ export interface Environment {
 /** worker -> page */
 export type ToMain =
   | { readonly type: 'ready'; readonly env: Environment }
-  | { readonly type: 'running'; readonly running: boolean }
+  /** training started or stopped; `finished` when it stopped by itself after its last epoch */
+  | { readonly type: 'running'; readonly running: boolean; readonly finished?: boolean }
+  /** one training digit of each class, 0 to 9: what the model learns from, so people can draw alike */
+  | { readonly type: 'examples'; readonly images: Planes }
   | {
       readonly type: 'progress';
+      /** the seed of the run this step belongs to: reports still in flight after a reset are told apart */
+      readonly seed: number;
       readonly step: number;
       readonly epoch: number;
       /** this batch's loss and accuracy (train mode) */
@@ -81,6 +86,7 @@ export const transferables = (m: ToMain | ToWorker): ArrayBuffer[] => {
   const planes = (p: Planes) => p.data.buffer as ArrayBuffer;
   switch (m.type) {
     case 'filters': return [planes(m.filters)];
+    case 'examples': return [planes(m.images)];
     case 'featureMaps': return [planes(m.input), planes(m.conv1), planes(m.conv2)];
     case 'prediction': return [m.probs.buffer as ArrayBuffer];
     case 'predict': return [m.pixels.buffer as ArrayBuffer];

@@ -23,6 +23,7 @@ interface Scope {
 const scope = globalThis as unknown as Scope;
 const send = (m: ToMain): void => scope.postMessage(m, transferables(m));
 
+/** the data set's sizes, the batch size, and every how many epochs training stops by itself (about 2,800 steps) */
 const TRAIN = 3000, TEST = 500, BATCH = 32, MAX_EPOCHS = 30;
 /** how often the slower read-outs run: held-out accuracy (steps), pictures and the drawn digit's prediction (ms) */
 const EVAL_EVERY = 20, PICTURES_MS = 400, REPREDICT_MS = 1000;
@@ -43,6 +44,7 @@ const step = trainStep<Params, optim.StateFnOf<typeof optimizer>, X, Y, 'acc'>(
 
 /** everything training changes, replaced whole on reset and load */
 interface Run {
+  seed: number;
   params: Params;
   optState: ReturnType<typeof optimizer.init<Params>>;
   modelState: ModelState;
@@ -51,7 +53,7 @@ interface Run {
 }
 const fresh = (seed: number): Run => {
   const params = model.init(key(seed));
-  return { params, optState: optimizer.init(params), modelState: model.initState(), step: 0, order: new Int32Array(0) };
+  return { seed, params, optState: optimizer.init(params), modelState: model.initState(), step: 0, order: new Int32Array(0) };
 };
 let run = fresh(0);
 let running = false, looping = false;
@@ -94,8 +96,8 @@ const trainOne = (): void => {
   const now = performance.now(), stepsPerSecond = (run.step - rateStart.step) / Math.max((now - rateStart.at) / 1000, 1e-3);
   if (now - rateStart.at > 3000) rateStart = { at: now, step: run.step };
   const evaluated = run.step % EVAL_EVERY === 0 ? { testAcc: testAccuracy() } : {};
-  send({ type: 'progress', step: run.step, epoch: run.step / perEpoch, loss: r.loss, trainAcc: r.metrics.acc, stepsPerSecond, ...evaluated });
-  if (epoch + 1 >= MAX_EPOCHS && b === perEpoch - 1) setRunning(false);
+  send({ type: 'progress', seed: run.seed, step: run.step, epoch: run.step / perEpoch, loss: r.loss, trainAcc: r.metrics.acc, stepsPerSecond, ...evaluated });
+  if ((epoch + 1) % MAX_EPOCHS === 0 && b === perEpoch - 1) setRunning(false, true);
 };
 
 // a message posted to ourselves is a task: waiting for it lets the page's messages (predict, pause) in between two steps
@@ -124,10 +126,10 @@ const loop = async (): Promise<void> => {
   }
 };
 
-const setRunning = (on: boolean): void => {
+const setRunning = (on: boolean, finished = false): void => {
   running = on;
   if (on) rateStart = { at: performance.now(), step: run.step };
-  send({ type: 'running', running: on });
+  send({ type: 'running', running: on, ...(finished ? { finished } : {}) });
   if (on) void loop();
 };
 
@@ -174,6 +176,9 @@ scope.onmessage = (event) => {
     send({ type: 'error', message: e instanceof Error ? e.message : String(e) });
   }
 };
+const trainLabels = toArray(train.y), firstOf = (d: number) => trainLabels.indexOf(d);
+const examples = Array.from({ length: 10 }, (_, d) => planesOf(imageAt(train, firstOf(d))).data);
+send({ type: 'examples', images: { height: SIZE, width: SIZE, count: 10, data: Float32Array.from(examples.flatMap((e) => [...e])) } });
 send({
   type: 'ready',
   env: { trainSize: TRAIN, testSize: TEST, sharedMemory: typeof SharedArrayBuffer !== 'undefined', webAssembly: 'WebAssembly' in globalThis, dataMs },
