@@ -41,6 +41,8 @@ ui.reset.addEventListener('click', () => {
   queuePlot();
   for (const el of [ui.step, ui.epoch]) el.textContent = '0';
   for (const el of [ui.loss, ui.testAcc, ui.speed]) el.textContent = '–';
+  delete ui.testAcc.dataset['value'];
+  if (!running) ui.toggle.textContent = 'Train';
   tell({ type: 'reset', seed });
   setStatus(`New random weights (seed ${seed}).${running ? '' : ' Press Train to start.'}`);
 });
