@@ -120,6 +120,22 @@ describe.skipIf(skip)('the playground in a real browser', () => {
     expect(problems).toEqual([]);
   }, 45_000);
 
+  it('reads a 1 written as one plain stroke (the data set has that way of writing it too)', async () => {
+    await page.getByTestId('clear').click();
+    const pad = (await page.getByTestId('pad').boundingBox())!;
+    const at = (x: number, y: number): [number, number] => [pad.x + x * pad.width, pad.y + y * pad.height];
+    await page.mouse.move(...at(0.52, 0.15));
+    await page.mouse.down();
+    await page.mouse.move(...at(0.49, 0.85), { steps: 12 });
+    await page.mouse.up();
+    await expect.poll(() => page.getByTestId('prediction').getAttribute('data-digit'), { timeout: 30_000, interval: 250 }).toBe('1');
+    // and with some confidence as training goes on (before the data set had this variant: about 44%)
+    const p1 = async () => (JSON.parse((await page.getByTestId('bars').getAttribute('data-probs'))!) as number[])[1]!;
+    await expect.poll(p1, { timeout: 30_000, interval: 250 }).toBeGreaterThan(0.7);
+    console.log(`playground: a plain stroke reads as 1 with p = ${(await p1()).toFixed(3)}`);
+    expect(problems).toEqual([]);
+  }, 45_000);
+
   it('saves its weights as safetensors that Node reads back, and loads them again in the browser', async () => {
     await page.getByTestId('toggle').click(); // pause
     await page.locator('body[data-running="false"]').waitFor();
