@@ -49,7 +49,8 @@ export const main = (options: { readonly epochs?: number; readonly trainSize?: n
   return { accuracy: item(accuracy(logits as Tensor<[number, 10]>, test.y)), params: result.params, modelState: result.modelState, history: result.history };
 };
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// run as a script (a browser has no process: the playground imports the model from here)
+if (typeof process !== 'undefined' && import.meta.url === `file://${process.argv[1]}`) {
   const quick = process.argv.includes('--quick');
   const { accuracy: acc } = main(quick ? { epochs: 3, trainSize: 1000, log: true } : { log: true });
   console.log(`held-out accuracy on generated digits: ${(acc * 100).toFixed(1)}% (stated: >= 95%; --quick >= 85%)`);

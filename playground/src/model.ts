@@ -1,15 +1,10 @@
 /** @file The digits CNN of examples/cnn-digits.ts (conv → batchNorm → relu → maxPool, twice, global pooling, dense) and what the page reads out of it. */
+import { model } from '../../examples/cnn-digits.js';
 import { analysis, nn, reshape, softmax, toArray, type AnyTensor, type Tensor } from '../../src/index.js';
-import { CLASSES, SIZE, type Planes } from './protocol.js';
+import { SIZE, type Planes } from './protocol.js';
 
-/** the model: every junction's shape is checked by the compiler ([B, 16, 16, 1] -> [B, 10]) */
-export const model = nn.serial(
-  nn.input(['B', SIZE, SIZE, 1]),
-  nn.conv2d(1, 16, 3, { padding: 'same' }), nn.batchNorm(16), nn.relu(), nn.maxPool2d(2),
-  nn.conv2d(16, 32, 3, { padding: 'same' }), nn.batchNorm(32), nn.relu(), nn.maxPool2d(2),
-  nn.globalAvgPool(),
-  nn.dense(32, CLASSES),
-);
+/** the model of examples/cnn-digits.ts (every junction's shape checked by the compiler: [B, 16, 16, 1] -> [B, 10]) */
+export { model };
 export type Params = ReturnType<typeof model.init>;
 export type ModelState = ReturnType<typeof model.initState>;
 
