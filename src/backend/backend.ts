@@ -64,4 +64,10 @@ export interface Backend {
   readonly patches: (x: View, window: Window, value: number) => View;
   /** the adjoint of patches: [B, ...windows, ...kernel, C] summed back onto [B, ...spatial, C] (col2im) */
   readonly foldPatches: (p: View, spatial: readonly number[], window: Window) => View;
+  /**
+   * convolution: x [B, ...spatial, C] with the kernel matrix w [K·C, Cout] (rows in patches
+   * order: kernel positions row-major, then channels) -> [B, ...windows, Cout]; the product of
+   * patches(x, window, 0) read as [rows, K·C] with w (x and w of one dtype, float32 or int32)
+   */
+  readonly conv: (x: View, w: View, window: Window) => View;
 }

@@ -5,7 +5,21 @@ import { concat, pad } from './reference-layout.js';
 import { gather, scatterAdd, take } from './reference-index.js';
 import { matmul } from './reference-matmul.js';
 import { argReduce, argsort, cumsum, reduce } from './reference-reduce.js';
-import { foldPatches, patches } from './reference-window.js';
+import { foldPatches, patches, windowCounts, type Window } from './reference-window.js';
+import { ShapeMismatchError } from '../shape/index.js';
+import { fromStorage, reshaped, type View } from './view.js';
+
+const prod = (xs: readonly number[]): number => xs.reduce((a, b) => a * b, 1);
+/** convolution as im2col: the patches read as [rows, K·C] times the kernel matrix */
+const conv = (x: View, w: View, window: Window): View => {
+  const d = window.kernel.length, kc = prod(window.kernel) * x.shape[x.shape.length - 1]!;
+  if (x.shape.length !== d + 2 || w.shape.length !== 2 || w.shape[0] !== kc) {
+    throw new ShapeMismatchError('conv', `takes x [batch, ...${d} spatial, channels] and a kernel matrix [${kc}, out]`, [x.shape, w.shape]);
+  }
+  const outs = windowCounts(x.shape.slice(1, -1), window), rows = x.shape[0]! * prod(outs);
+  const y = matmul(reshaped(patches(x, window, 0), [rows, kc]), w, []);
+  return fromStorage(y.dtype, y.data, [x.shape[0]!, ...outs, w.shape[1]!]);
+};
 
 /** the reference kernels: every Backend op on strided views, written for clarity over speed */
 export const reference: Backend = {
@@ -26,4 +40,5 @@ export const reference: Backend = {
   cast,
   patches,
   foldPatches,
+  conv,
 };

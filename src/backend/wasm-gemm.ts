@@ -3,6 +3,7 @@ import {
   add32, addF32x4, assemble, block, brIf, bump, call, const32, divU32, eq32, eqz32, get, gtU32, i32, ifElse, load128, loadF32, loadSplat32, loop, ltU32,
   maddF32x4, mul32, mulF32x4, select32, set, store128, storeF32, sub32, v128, wasmApi, when, zero128, type Code, type Func, type MemoryType, type WasmMemory,
 } from './wasm-emit.js';
+import { convFuncs, type ConvKernel } from './wasm-conv-kernels.js';
 import { copyRunsFunc } from './wasm-copy.js';
 import { elementwiseExports, elementwiseFuncs, type ElementwiseKernels } from './wasm-elementwise.js';
 
@@ -169,11 +170,15 @@ export interface GemmKernels {
   readonly copyRuns: (table: number, runs: number, dst: number, src: number, images: number, inPer: number, outPer: number, value: number) => void;
   /** float32 elementwise arithmetic and relu (see wasm-elementwise) */
   readonly ew: ElementwiseKernels;
+  /** the direct convolution's row driver (see wasm-conv-kernels) */
+  readonly conv: ConvKernel;
 }
 
-/** the module bytes: one tile function per row count 1..MR, then the gemm driver, the B and A packers, the patches copier and the elementwise loops */
-export const gemmModule = (fused: boolean, memory: MemoryType): Uint8Array =>
-  assemble([...Array.from({ length: MR }, (_, i) => tileFunc(i + 1, fused)), gemmFunc(), packFunc(NR), packFunc(MR), copyRunsFunc(), ...elementwiseFuncs()], memory);
+/** the module bytes: one tile function per row count 1..MR, then the gemm driver, the B and A packers, the patches copier, the elementwise loops and the convolution kernels */
+export const gemmModule = (fused: boolean, memory: MemoryType): Uint8Array => {
+  const funcs = [...Array.from({ length: MR }, (_, i) => tileFunc(i + 1, fused)), gemmFunc(), packFunc(NR), packFunc(MR), copyRunsFunc(), ...elementwiseFuncs()];
+  return assemble([...funcs, ...convFuncs(funcs.length, fused)], memory);
+};
 
 /**
  * Compiles the kernels over `memory` (synchronously: the module is a few KiB), fused with
@@ -194,7 +199,7 @@ export const compileGemm = (memory: WasmMemory, type: MemoryType, wantFused: boo
     const { exports } = new wasm.Instance(module, { env: { memory } });
     return {
       memory, module, fused, gemm: exports['gemm'] as GemmKernels['gemm'], packB: exports[`pack${NR}`] as Packer, packA: exports[`pack${MR}`] as Packer,
-      copyRuns: exports['copyRuns'] as GemmKernels['copyRuns'], ew: elementwiseExports(exports),
+      copyRuns: exports['copyRuns'] as GemmKernels['copyRuns'], ew: elementwiseExports(exports), conv: exports['conv'] as ConvKernel,
     };
   }
   return undefined;

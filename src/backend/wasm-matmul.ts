@@ -36,9 +36,9 @@ export const wasmKernels = (): GemmKernels | undefined => {
   return compiled;
 };
 
-/** the helper thread, started on the first job big enough; undefined where there are no threads */
+/** the helper thread, started on the first job big enough (matmul or conv); undefined where there are no threads */
 let helperThread: Helper | undefined | null = null;
-const helper = (kern: GemmKernels): Helper | undefined => {
+export const helper = (kern: GemmKernels): Helper | undefined => {
   if (helperThread === null) helperThread = startHelper(kern);
   return helperThread;
 };
@@ -88,7 +88,7 @@ const gemm = (kern: GemmKernels, args: GemmArgs, threaded: Helper | undefined): 
     return;
   }
   const per = Math.ceil(units / count), size = byRows ? per * MR : per;
-  threaded.share(kern.gemm, args, { byRows, size, count: Math.ceil(units / per) });
+  threaded.share({ kind: 'gemm', args, split: { byRows, size, count: Math.ceil(units / per) } });
 };
 
 /** how an operand sits in wasm memory: where, and the byte steps the kernel reads it with (tileStep: from one MR-row tile of A to the next) */

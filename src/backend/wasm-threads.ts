@@ -1,4 +1,5 @@
-/** @file The second core: one worker thread running the wasm gemm over the same shared memory, sharing a product's chunks with the caller through Atomics. */
+/** @file The second core: one worker thread running the wasm gemm or convolution over the same shared memory, sharing a call's chunks with the caller through Atomics. */
+import type { ConvArgs } from './wasm-conv-kernels.js';
 import { MR, NR, type GemmArgs, type GemmKernels } from './wasm-gemm.js';
 
 /** how one gemm call is cut: `count` chunks of `size` rows (a multiple of MR) or of `size` panels */
@@ -7,24 +8,35 @@ export interface Split {
   readonly size: number;
   readonly count: number;
 }
+/**
+ * One kernel call to share: a gemm call cut by `split`, or a convolution's output rows
+ * (args' first .. first + count - 1) cut into `chunks` runs of `size` rows.
+ */
+export type Job =
+  | { readonly kind: 'gemm'; readonly args: GemmArgs; readonly split: Split }
+  | { readonly kind: 'conv'; readonly args: ConvArgs; readonly size: number; readonly chunks: number };
 
 /**
  * A helper thread: `ready` once it has booted (until then, and for good if it never boots, the
  * caller works alone: nothing ever waits on a worker that failed to start). `share` runs one
- * gemm call cut into chunks: the caller and the helper each take the next unclaimed chunk until
+ * kernel call cut into chunks: the caller and the helper each take the next unclaimed chunk until
  * none is left, so a helper that wakes late (a busy machine) costs nothing but its share, and
  * the caller only waits for chunks the helper has actually started.
  */
 export interface Helper {
   readonly ready: () => boolean;
-  readonly share: (gemm: (...args: GemmArgs) => void, args: GemmArgs, split: Split) => void;
+  /** runs `job`; `drain(i)`, when given, is called on this thread once chunk i is done (whichever thread ran it), as soon as this thread sees it */
+  readonly share: (job: Job, drain?: (chunk: number) => void) => void;
 }
+/** chunks one shared call may be cut into, at most */
+export const MAX_SHARED_CHUNKS = 64;
 
 // the control words: [0] the job number posted, [1] 1 once the helper has booted, [2] its status
-// (0 ok, 1 threw), [3] the claim word (job tag << 16 | next chunk), [4] chunks finished, then the
-// gemm arguments and the split
-const POSTED = 0, READY = 1, STATUS = 2, CLAIM = 3, FINISHED = 4, ARGS = 5;
-const WORDS = ARGS + 12 + 3;
+// (0 ok, 1 threw), [3] the claim word (job tag << 16 | next chunk), [4] chunks finished, [5] the
+// kind (0 gemm, 1 conv), [6] chunks, [7] chunk size, [8] by rows (gemm), then the arguments, then
+// per chunk the number of the job in which the helper last finished it
+const POSTED = 0, READY = 1, STATUS = 2, CLAIM = 3, FINISHED = 4, KIND = 5, COUNT = 6, SIZE = 7, BY_ROWS = 8, ARGS = 9;
+const DONE = ARGS + 16, WORDS = DONE + MAX_SHARED_CHUNKS;
 /**
  * How long either thread spins before sleeping: the helper after a job (the next one often comes
  * within this), the caller for the helper's last chunk. Waking a sleeping thread costs tens of
@@ -40,7 +52,7 @@ const TIMEOUT_MS = 60_000;
 const WORKER_SOURCE = `
 const { workerData } = process.getBuiltinModule('node:worker_threads');
 const { module, memory, control } = workerData;
-const { gemm } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const { gemm, conv } = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctl = new Int32Array(control);
 Atomics.store(ctl, ${READY}, 1);
 for (let seen = 0; ; ) {
@@ -48,20 +60,24 @@ for (let seen = 0; ; ) {
   for (const until = performance.now() + ${SPIN_MS}; Atomics.load(ctl, ${POSTED}) === seen && performance.now() < until; );
   Atomics.wait(ctl, ${POSTED}, seen);
   seen = Atomics.load(ctl, ${POSTED});
-  const [a, aRow, aCol, aTile, b, bK, bPanel, c, cRow, m, k, panels, byRows, size, count] = ctl.slice(${ARGS}, ${WORDS});
+  const kind = ctl[${KIND}], count = ctl[${COUNT}], size = ctl[${SIZE}], byRows = ctl[${BY_ROWS}], args = ctl.slice(${ARGS}, ${WORDS});
+  const [a, aRow, aCol, aTile, b, bK, bPanel, c, cRow, m, k, panels] = args;
   const tag = (seen & 0x7fff) << 16;
   for (;;) {
     const v = Atomics.load(ctl, ${CLAIM});
     if ((v & ~0xffff) !== tag || (v & 0xffff) >= count || Atomics.load(ctl, ${POSTED}) !== seen) break;
     if (Atomics.compareExchange(ctl, ${CLAIM}, v, v + 1) !== v) continue;
-    const s = (v & 0xffff) * size;
+    const i = v & 0xffff, s = i * size;
     try {
-      if (byRows) gemm(a + (s / ${MR}) * aTile, aRow, aCol, aTile, b, bK, bPanel, c + s * cRow, cRow, Math.min(size, m - s), k, panels);
+      if (kind === 1) conv(...args.subarray(0, 14), args[14] + s, Math.min(size, args[15] - s));
+      else if (byRows) gemm(a + (s / ${MR}) * aTile, aRow, aCol, aTile, b, bK, bPanel, c + s * cRow, cRow, Math.min(size, m - s), k, panels);
       else gemm(a, aRow, aCol, aTile, b + s * bPanel, bK, bPanel, c + s * ${NR * 4}, cRow, m, k, Math.min(size, panels - s));
     } catch {
       Atomics.store(ctl, ${STATUS}, 1);
     }
-    if (Atomics.add(ctl, ${FINISHED}, 1) + 1 === count) Atomics.notify(ctl, ${FINISHED});
+    Atomics.store(ctl, ${DONE} + i, seen);
+    // a convolution's caller copies each chunk out as it is done: it may be waiting for any of them
+    if (Atomics.add(ctl, ${FINISHED}, 1) + 1 === count || kind === 1) Atomics.notify(ctl, ${FINISHED});
   }
 }
 `;
@@ -76,11 +92,16 @@ const workerThreads = (): WorkerThreads | undefined => {
   return proc?.getBuiltinModule?.('node:worker_threads') as WorkerThreads | undefined;
 };
 
-/** chunk `i` of a split gemm call */
-const chunk = (gemm: (...args: GemmArgs) => void, args: GemmArgs, { byRows, size }: Split, i: number): void => {
-  const [a, aRow, aCol, aTile, b, bK, bPanel, c, cRow, m, k, panels] = args, s = i * size;
-  if (byRows) gemm(a + (s / MR) * aTile, aRow, aCol, aTile, b, bK, bPanel, c + s * cRow, cRow, Math.min(size, m - s), k, panels);
-  else gemm(a, aRow, aCol, aTile, b + s * bPanel, bK, bPanel, c + s * NR * 4, cRow, m, k, Math.min(size, panels - s));
+/** chunk `i` of a shared call, on this thread's kernels */
+const chunk = (kern: GemmKernels, job: Job, i: number): void => {
+  if (job.kind === 'conv') {
+    const [x, image, outRow, ho, wo, aRow, table, runs, b, bPanel, panels, per, c, cRow, first, rows] = job.args, s = i * job.size;
+    kern.conv(x, image, outRow, ho, wo, aRow, table, runs, b, bPanel, panels, per, c, cRow, first + s, Math.min(job.size, rows - s));
+    return;
+  }
+  const [a, aRow, aCol, aTile, b, bK, bPanel, c, cRow, m, k, panels] = job.args, { byRows, size } = job.split, s = i * size;
+  if (byRows) kern.gemm(a + (s / MR) * aTile, aRow, aCol, aTile, b, bK, bPanel, c + s * cRow, cRow, Math.min(size, m - s), k, panels);
+  else kern.gemm(a, aRow, aCol, aTile, b + s * bPanel, bK, bPanel, c + s * NR * 4, cRow, m, k, Math.min(size, panels - s));
 };
 
 /**
@@ -99,32 +120,47 @@ export const startHelper = (kern: GemmKernels): Helper | undefined => {
   let posted = 0;
   return {
     ready: () => Atomics.load(ctl, READY) === 1,
-    share: (gemm, args, split) => {
-      const { count } = split;
+    share: (job, drain) => {
+      const count = job.kind === 'gemm' ? job.split.count : job.chunks;
+      if (count > MAX_SHARED_CHUNKS) throw new Error(`${job.kind}: ${count} chunks, more than ${MAX_SHARED_CHUNKS} (a shapegrad bug)`);
       posted++;
-      const tag = (posted & 0x7fff) << 16;
+      const tag = (posted & 0x7fff) << 16, job32 = posted | 0;
       // the new tag first: a helper still holding the last job's arguments can no longer claim
       Atomics.store(ctl, CLAIM, tag);
       Atomics.store(ctl, FINISHED, 0);
       Atomics.store(ctl, STATUS, 0);
-      args.forEach((v, i) => { ctl[ARGS + i] = v; });
-      ctl[ARGS + 12] = split.byRows ? 1 : 0;
-      ctl[ARGS + 13] = split.size;
-      ctl[ARGS + 14] = count;
+      job.args.forEach((v, i) => { ctl[ARGS + i] = v; });
+      ctl[KIND] = job.kind === 'gemm' ? 0 : 1;
+      ctl[COUNT] = count;
+      ctl[SIZE] = job.kind === 'gemm' ? job.split.size : job.size;
+      ctl[BY_ROWS] = job.kind === 'gemm' && job.split.byRows ? 1 : 0;
       Atomics.store(ctl, POSTED, posted);
       Atomics.notify(ctl, POSTED);
+      // chunks not yet drained (this thread's are drained as it finishes them, the helper's as it sees them done)
+      const pending = new Uint8Array(count).fill(1);
+      let left = drain === undefined ? 0 : count;
+      const sweep = (): void => {
+        for (let i = 0; i < count && left > 0; i++) {
+          if (pending[i] === 1 && Atomics.load(ctl, DONE + i) === job32) { pending[i] = 0; left--; drain!(i); }
+        }
+      };
       for (;;) {
         const v = Atomics.add(ctl, CLAIM, 1) & 0xffff;
         if (v >= count) break;
-        chunk(gemm, args, split, v);
+        chunk(kern, job, v);
         Atomics.add(ctl, FINISHED, 1);
+        if (drain !== undefined) { pending[v] = 0; left--; drain(v); sweep(); }
       }
-      // only chunks the helper claimed are left (each short): spin a moment, then sleep until they are done
-      for (const until = performance.now() + SPIN_MS; Atomics.load(ctl, FINISHED) < count && performance.now() < until;);
-      for (let done = Atomics.load(ctl, FINISHED); done < count; done = Atomics.load(ctl, FINISHED)) {
-        if (Atomics.wait(ctl, FINISHED, done, TIMEOUT_MS) === 'timed-out') throw new Error('matmul: the wasm helper thread did not answer (a shapegrad bug)');
+      // only chunks the helper claimed are left (each short): spin a moment, then sleep until one is done
+      for (let done = Atomics.load(ctl, FINISHED); done < count || left > 0; done = Atomics.load(ctl, FINISHED)) {
+        sweep();
+        if (done === count) continue;
+        for (const until = performance.now() + SPIN_MS; Atomics.load(ctl, FINISHED) === done && performance.now() < until;);
+        if (Atomics.load(ctl, FINISHED) === done && Atomics.wait(ctl, FINISHED, done, TIMEOUT_MS) === 'timed-out') {
+          throw new Error(`${job.kind}: the wasm helper thread did not answer (a shapegrad bug)`);
+        }
       }
-      if (ctl[STATUS] !== 0) throw new Error('matmul: the wasm helper thread failed (a shapegrad bug)');
+      if (ctl[STATUS] !== 0) throw new Error(`${job.kind}: the wasm helper thread failed (a shapegrad bug)`);
     },
   };
 };

@@ -1,5 +1,6 @@
-/** @file Adjoints of the structural primitives (broadcast, slice, pad, take, matmul, reductions), written with ops. */
+/** @file Adjoints of the structural primitives (broadcast, slice, pad, take, matmul, conv, reductions), written with ops. */
 import { bind } from '../core/index.js';
+import { windowCounts, type Window } from '../backend/index.js';
 import {
   matmulPlan, normAxes, numel, reduceShape, sameShape, slicePlan, type PadWidths, type Shape, type SliceSpec,
 } from '../shape/index.js';
@@ -124,4 +125,21 @@ export const matmulAdjoint = (g: T, a: T, b: T, needs: readonly boolean[] = [tru
     : shared ? bind(primitives.matmul, [swap(reshape(a, [numel(a2.slice(0, -1)), a2[a2.length - 1]!])), reshape(gm, [numel(a2.slice(0, -1)), b2[1]!])], {})
     : bind(primitives.matmul, [swap(reshape(a, a2)), gm], {});
   return [da && reshape(unbroadcast(da, a2), dims(a)), db && reshape(unbroadcast(db, b2), dims(b))];
+};
+
+/**
+ * The adjoints of conv, y = patches(x) @ w with the patches read as [rows, K·C]: the matmul
+ * adjoints with the patches' own adjoint (foldPatches) after the first: dx = foldPatches(dy @ wᵀ),
+ * dw = patches(x)ᵀ @ dy (each only where `needs` asks). The patches are taken again here: the
+ * forward never materializes them.
+ */
+export const convAdjoint = (g: T, x: T, w: T, window: Window, needs: readonly boolean[]): readonly [T | null, T | null] => {
+  const xs = dims(x), [kc, cout] = dims(w) as [number, number], spatial = xs.slice(1, -1);
+  const outs = windowCounts(spatial, window), rows = xs[0]! * numel(outs);
+  const g2 = reshape(g, [rows, cout]);
+  const swap = (t: T) => bind(primitives.transpose, [t], { perm: [1, 0] });
+  const dp = needs[0] === false ? null : reshape(bind(primitives.matmul, [g2, swap(w)], {}), [xs[0]!, ...outs, ...window.kernel, xs[xs.length - 1]!]);
+  const dx = dp && bind(primitives.foldPatches, [dp], { spatial, window });
+  const p = needs[1] === false ? null : reshape(bind(primitives.patches, [x], { window, value: 0 }), [rows, kc]);
+  return [dx, p && bind(primitives.matmul, [swap(p), g2], {})];
 };

@@ -1,4 +1,4 @@
-/** @file Convolutions on channels-last inputs (HWIO kernels): conv1d, conv2d, depthwise, transposed; built on patches + matmul. */
+/** @file Convolutions on channels-last inputs (HWIO kernels): conv1d, conv2d, depthwise, transposed; the conv primitive, or patches + matmul for groups and transposes. */
 import type { Check, IsNatural, Mod, Mul, ShapeError } from '../../types/index.js';
 import { bind } from '../core/index.js';
 import {
@@ -55,11 +55,10 @@ const convND = (op: string, x: T, kernel: T, o: ConvOptions): T => {
   const pads = resolvePads(op, spatial, k, strides, dilations, o.padding ?? 'valid');
   const outs = windowOuts(op, spatial, k, strides, dilations, pads);
   const b = dimsOf(x)[0]!, rows = b * prod(outs), kk = prod(k);
-  const p = bind(primitives.patches, [x], { window: { kernel: k, strides, dilations, pads }, value: 0 });
-  if (groups === 1) {
-    const y = bind(primitives.matmul, [reshape(p, [rows, kk * cg]), reshape(kernel, [kk * cg, cout])], {});
-    return reshape(y, [b, ...outs, cout]);
-  }
+  const window = { kernel: k, strides, dilations, pads };
+  // one group: the conv primitive (a direct kernel on the fast backend: no patches in memory)
+  if (groups === 1) return bind(primitives.conv, [x, reshape(kernel, [kk * cg, cout])], { window });
+  const p = bind(primitives.patches, [x], { window, value: 0 });
   // per group: [G, rows, K·Cg] @ [G, K·Cg, Cout/G]; group g feeds output channels [g·Cout/G, (g+1)·Cout/G)
   const og = cout / groups;
   const pg = reshape(transpose(reshape(p, [rows, kk, groups, cg]), [2, 0, 1, 3]), [groups, rows, kk * cg]);

@@ -10,7 +10,7 @@ import {
   type PadWidths, type Shape, type SliceSpec,
 } from '../shape/index.js';
 import {
-  expandReduced, extremeAdjoint, matmulAdjoint, padAdjoint, prodAdjoint, sliceAdjoint, takeAdjoint, unbroadcast,
+  convAdjoint, expandReduced, extremeAdjoint, matmulAdjoint, padAdjoint, prodAdjoint, sliceAdjoint, takeAdjoint, unbroadcast,
 } from './adjoints.js';
 import { binaryDerivatives, unaryDerivatives } from './derivatives.js';
 import { div, mul, neg, where } from './elementwise.js';
@@ -39,6 +39,7 @@ export interface ParamsOf {
   stopGradient: Record<string, never>;
   patches: { readonly window: Window; readonly value: number };
   foldPatches: { readonly spatial: readonly number[]; readonly window: Window };
+  conv: { readonly window: Window };
 }
 /** the name of a primitive */
 export type PrimName = keyof ParamsOf;
@@ -293,6 +294,22 @@ export const primitives: { readonly [P in PrimName]: PrimitiveDef<ParamsOf[P]> }
     impl: (b, [p], { spatial, window }) => b.foldPatches(p!, spatial, window),
     // folding sums window elements into the input: its adjoint reads them back out
     vjp: (g, [p], _out, { window }) => [isFloat(p!) ? bind(primitives.patches, [g], { window, value: 0 }) : null],
+  },
+  conv: {
+    name: 'conv',
+    abstract: ([x, w], { window }) => {
+      const s = x!.shape, d = window.kernel.length, ch = s[s.length - 1]!, kk = numel(window.kernel);
+      if (s.length !== d + 2) throw new ShapeMismatchError('conv', `input must be [batch, ...${d} spatial, channels]`, [s]);
+      if (w!.shape.length !== 2 || w!.shape[0] !== kk * ch) {
+        throw new ShapeMismatchError('conv', `the kernel matrix must be [${kk} kernel positions x ${ch} channels, out channels]`, [s, w!.shape]);
+      }
+      if (x!.dtype !== w!.dtype) throw new ValueError('conv', `dtypes differ (${x!.dtype} vs ${w!.dtype})`);
+      requireDType('conv', x!, ['float32', 'int32']);
+      return { shape: [s[0]!, ...windowCounts(s.slice(1, -1), window), w!.shape[1]!], dtype: x!.dtype };
+    },
+    impl: (b, [x, w], { window }) => b.conv(x!, w!, window),
+    // y = patches(x) @ w (rows: batch x windows): dx = foldPatches(dy @ wᵀ), dw = patches(x)ᵀ @ dy
+    vjp: (g, [x, w], _out, { window }, needs) => (isFloat(x!) ? convAdjoint(g, x!, w!, window, needs) : [null, null]),
   },
   stopGradient: {
     name: 'stopGradient',

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkGrad, customVjp, grad } from '../../src/autodiff/index.js';
 import {
-  abs, add, argmax, argsort, atan2, broadcastTo, cast, ceil, clip, concat, cos, cumsum, div, dot, einsum, erf, exp,
+  abs, add, argmax, argsort, atan2, broadcastTo, cast, ceil, clip, concat, conv1d, conv2d, cos, cumsum, div, dot, einsum, erf, exp,
   expandDims, expm1, flatten, floor, fromArray, gather, log, log1p, logSumExp, matmul, max, maximum, mean, min,
   minimum, mod, mul, neg, outer, pad, pow, prod, reciprocal, relu, reshape, round, rsqrt, sigmoid, sign, sin, slice,
   sort, split, sqrt, square, squeeze, stack, stopGradient, sub, sum, take, tanh, tensor, tile, toArray, topk,
@@ -229,6 +229,20 @@ const linalgRows: Spec[] = [
   row("einsum 'ij->'", { a: rand([2, 3]) }, ({ a }) => einsum('ij->', a)),
 ];
 
+const fixedInput = rand([1, 4, 3, 2]);
+// conv1d and conv2d with one group run the conv primitive (a direct kernel forward; patches and matmul in its VJP)
+const fixedKernel = rand([2, 2, 2, 3]);
+const convRows: Spec[] = [
+  row('conv2d [1,4,5,2] * [3,3,2,3], same', { x: rand([1, 4, 5, 2]), w: rand([3, 3, 2, 3]) }, ({ x, w }) => conv2d(x, w, { padding: 'same' })),
+  row('conv2d [2,5,4,1] * [2,2,1,2], strides [2,1], dilations [1,2], explicit pads', { x: rand([2, 5, 4, 1]), w: rand([2, 2, 1, 2]) },
+    ({ x, w }) => conv2d(x, w, { strides: [2, 1], dilations: [1, 2], padding: [[1, 0], [0, 2]] })),
+  row('conv2d [1,5,5,3] * [3,3,3,2], stride 3, valid', { x: rand([1, 5, 5, 3]), w: rand([3, 3, 3, 2]) }, ({ x, w }) => conv2d(x, w, { strides: 3 })),
+  row('conv2d, input only (kernel constant)', { x: rand([1, 3, 4, 2]) }, ({ x }) => conv2d(x, fixedKernel, { padding: 'same' })),
+  row('conv2d, kernel only (input constant)', { w: rand([2, 2, 2, 3]) }, ({ w }) => conv2d(fixedInput, w, { strides: 2, padding: 'same' })),
+  row('conv1d [2,6,2] * [3,2,2], dilation 2, causal', { x: rand([2, 6, 2]), w: rand([3, 2, 2]) }, ({ x, w }) => conv1d(x, w, { dilations: 2, padding: 'causal' })),
+  row('conv1d [1,7,3] * [2,3,4], stride 2, same', { x: rand([1, 7, 3]), w: rand([2, 3, 4]) }, ({ x, w }) => conv1d(x, w, { strides: 2, padding: 'same' })),
+];
+
 const layoutRows: Spec[] = [
   row('reshape', { x: rand([2, 3, 4]) }, ({ x }) => reshape(x, [4, 6])),
   row('reshape with -1', { x: rand([2, 3, 4]) }, ({ x }) => reshape(x, [-1, 4])),
@@ -280,7 +294,7 @@ const indexRows: Spec[] = [
   row('pad reflect, wide, 1-D', { x: rand([5]) }, ({ x }) => pad(x, [[3, 4]], { mode: 'reflect' })),
 ];
 
-const specs: readonly Spec[] = [...unaryRows, ...binaryRows, ...selectRows, ...reduceRows, ...linalgRows, ...layoutRows, ...indexRows];
+const specs: readonly Spec[] = [...unaryRows, ...binaryRows, ...selectRows, ...reduceRows, ...linalgRows, ...convRows, ...layoutRows, ...indexRows];
 
 // ---- the checks ---------------------------------------------------------------------------------
 
