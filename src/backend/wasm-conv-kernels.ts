@@ -83,12 +83,18 @@ const tileFunc = (mr: number, fused: boolean, nr: number): Func => {
 
 // parameters of the driver
 const X = 0, IMAGE = 1, OUT_ROW = 2, HO = 3, WO = 4, D_A_ROW = 5, D_TABLE = 6, D_RUNS = 7, D_B = 8, D_B_PANEL = 9, D_PANELS = 10, PER = 11;
-const D_C = 12, D_C_ROW = 13, FIRST = 14, COUNT = 15;
-const D_PARAMS = 16;
-/** the driver's arguments, in order: (x, image, outRow, ho, wo, aRow, table, runs, b, bPanel, panels, per, c, cRow, first, count) */
+const D_C = 12, D_C_ROW = 13, PAD_TABLE = 14, PAD_RUNS = 15, RAW = 16, RAW_IMAGE = 17, FIRST = 18, COUNT = 19;
+const D_PARAMS = 20;
+/** the driver's arguments but the last two (first row, row count): a shared call's chunks differ only in those */
+export const CONV_HEAD = FIRST;
+/**
+ * The driver's arguments, in order: (x, image, outRow, ho, wo, aRow, table, runs, b, bPanel,
+ * panels, per, c, cRow, padTable, padRuns, raw, rawImage, first, count).
+ */
 export type ConvArgs = readonly [
   x: number, image: number, outRow: number, ho: number, wo: number, aRow: number, table: number, runs: number,
-  b: number, bPanel: number, panels: number, per: number, c: number, cRow: number, first: number, count: number,
+  b: number, bPanel: number, panels: number, per: number, c: number, cRow: number,
+  padTable: number, padRuns: number, raw: number, rawImage: number, first: number, count: number,
 ];
 
 /**
@@ -96,11 +102,14 @@ export type ConvArgs = readonly [
  * image i / ho, output row i % ho): its pixels start at x + image * (i / ho) + outRow * (i % ho)
  * and are aRow bytes apart; its wo outputs go to c + i * wo * cRow, cRow bytes apart. Each row
  * runs its full tiles, then one tile of the remaining pixels, for each block of `per` panels (a
- * block of B that stays in the L1 cache while the row's tiles sweep it). The tile functions for
- * r rows are functions base + r - 1 of the module.
+ * block of B that stays in the L1 cache while the row's tiles sweep it). First, when padRuns is
+ * not 0, the images these rows read are laid out from their raw copies (rawImage bytes each from
+ * raw) by the copyRuns function (function `copier` of the module) with the run table at padTable:
+ * each image is padded by the call (or the chunk) that uses it, while it goes to the cache. The
+ * tile functions for r rows are functions base + r - 1 of the module.
  */
-const driverFunc = (base: number, nr: number): Func => {
-  const i = D_PARAMS, end = i + 1, img = i + 2, a = i + 3, c = i + 4, p0 = i + 5, np = i + 6, full = i + 7, rest = i + 8;
+const driverFunc = (base: number, copier: number, nr: number): Func => {
+  const i = D_PARAMS, end = i + 1, img = i + 2, a = i + 3, c = i + 4, p0 = i + 5, np = i + 6, full = i + 7, rest = i + 8, last = i + 9;
   const tileArgs = (at: Code, cAt: Code, tiles: Code): Code[] => [
     at, get(D_A_ROW), mul32(const32(CONV_MR), get(D_A_ROW)), get(D_TABLE), get(D_RUNS),
     add32(get(D_B), mul32(get(p0), get(D_B_PANEL))), get(D_B_PANEL), cAt, get(D_C_ROW), tiles, get(np),
@@ -110,6 +119,10 @@ const driverFunc = (base: number, nr: number): Func => {
     set(i, get(FIRST)), set(end, add32(get(FIRST), get(COUNT))),
     block(
       brIf(0, ltU32(get(COUNT), const32(1))), brIf(0, ltU32(get(D_PANELS), const32(1))),
+      when(get(PAD_RUNS),
+        set(img, divU32(get(FIRST), get(HO))), set(last, divU32(sub32(get(end), const32(1)), get(HO))),
+        call(copier, get(PAD_TABLE), get(PAD_RUNS), add32(get(X), mul32(get(img), get(IMAGE))), add32(get(RAW), mul32(get(img), get(RAW_IMAGE))),
+          add32(sub32(get(last), get(img)), const32(1)), get(RAW_IMAGE), get(IMAGE), const32(0))),
       loop(
         set(img, divU32(get(i), get(HO))),
         set(a, add32(add32(get(X), mul32(get(img), get(IMAGE))), mul32(sub32(get(i), mul32(get(img), get(HO))), get(OUT_ROW)))),
@@ -129,12 +142,12 @@ const driverFunc = (base: number, nr: number): Func => {
       ),
     ),
   ];
-  return { name: 'conv', params: new Array<typeof i32>(D_PARAMS).fill(i32), locals: new Array<typeof i32>(9).fill(i32), body };
+  return { name: 'conv', params: new Array<typeof i32>(D_PARAMS).fill(i32), locals: new Array<typeof i32>(10).fill(i32), body };
 };
 
-/** the convolution functions, to be placed at index `base` of the module: the tile functions for 1..CONV_MR rows, then the driver `conv` */
-export const convFuncs = (base: number, fused: boolean): Func[] =>
-  [...range(CONV_MR).map((r) => tileFunc(r + 1, fused, CONV_NR)), driverFunc(base, CONV_NR)];
+/** the convolution functions, to be placed at index `base` of a module whose function `copier` is copyRuns: the tile functions for 1..CONV_MR rows, then the driver `conv` */
+export const convFuncs = (base: number, copier: number, fused: boolean): Func[] =>
+  [...range(CONV_MR).map((r) => tileFunc(r + 1, fused, CONV_NR)), driverFunc(base, copier, CONV_NR)];
 
 /** the driver, as exported */
 export type ConvKernel = (...args: ConvArgs) => void;

@@ -1,11 +1,10 @@
 /** @file Convolution on the WebAssembly SIMD direct kernels: the input copied in once as zero-padded images, the kernel packed as B panels, every kernel position summed in registers (no im2col), rows shared with the helper thread when big. */
-import { numel } from '../shape/index.js';
 import { CONV_NR as NR, type ConvArgs } from './wasm-conv-kernels.js';
 import type { GemmKernels } from './wasm-gemm.js';
 import { heap, helper, setResident } from './wasm-matmul.js';
 import { MAX_SHARED_CHUNKS } from './wasm-threads.js';
 import { windowCounts, type Window } from './reference-window.js';
-import { contiguous, empty, type View } from './view.js';
+import { contiguous, empty, fromStorage, type View } from './view.js';
 
 const align16 = (n: number): number => (n + 15) & ~15;
 
@@ -13,6 +12,10 @@ const align16 = (n: number): number => (n + 15) & ~15;
 const L1_BYTES = 1 << 15;
 /** multiply-adds per shared chunk, at least (about 20 us): a late helper keeps this thread waiting no longer than that */
 const CHUNK_WORK = 1 << 19;
+/** a batch of at least this many images is shared by whole images (at least 2 per thread: a late helper costs at most one) */
+const MIN_IMAGES = 4;
+/** outputs of at least this many floats are allocated without zeroing (where the runtime can): every element is written */
+const UNZEROED_FROM = 1 << 14;
 /** chunks per shared call, at most: small enough that the last one keeps the other thread waiting little, each copied out as soon as it is done */
 const MAX_CHUNKS = Math.min(32, MAX_SHARED_CHUNKS);
 
@@ -63,41 +66,93 @@ export const convWasm = (kern: GemmKernels, x: View, w: View, win: Window, threa
   const spatial = x.shape.slice(1, -1), batch = x.shape[0]!, ch = x.shape[x.shape.length - 1]!, cout = w.shape[1]!;
   const p = planeOf(spatial, win);
   if (p === undefined) return undefined;
-  const out = empty('float32', [batch, ...windowCounts(spatial, win), cout]);
   const kc = w.shape[0]!, rows = batch * p.ho, pixels = rows * p.wo;
-  if (numel(out.shape) === 0 || kc === 0) return out;
+  if (pixels * cout === 0 || kc === 0) return empty('float32', [batch, ...windowCounts(spatial, win), cout]);
   const hp = (p.ho - 1) * p.sy + (p.kh - 1) * p.dy + 1, wp = (p.wo - 1) * p.sx + (p.kw - 1) * p.dx + 1;
-  const panels = Math.ceil(cout / NR), ldc = panels * NR, runs = runTable(p, wp, ch);
-  const image = hp * wp * ch;
-  const bAt = 0, tableAt = align16(bAt + 4 * panels * kc * NR), xAt = align16(tableAt + 4 * runs.length);
-  const cAt = align16(xAt + 4 * batch * image), end = cAt + 4 * pixels * ldc;
+  const panels = Math.ceil(cout / NR), ldc = panels * NR, runs = runTable(p, wp, ch), pads = padTable(p, hp, wp, ch);
+  const image = hp * wp * ch, raw = p.h * p.w * ch;
+  const bAt = 0, tableAt = align16(bAt + 4 * panels * kc * NR), padAt = align16(tableAt + 4 * runs.length), xAt = align16(padAt + 4 * pads.length);
+  const cAt = align16(xAt + 4 * batch * image), rawAt = align16(cAt + 4 * pixels * ldc), end = rawAt + 4 * batch * raw;
   setResident(undefined);
   const h = heap(kern, end);
   if (h === undefined) return undefined;
   packPanels(h, bAt >> 2, w, kc, cout, panels);
   new Int32Array(h.buffer, tableAt, runs.length).set(runs);
-  padImages(h, xAt >> 2, contiguous(x), p, batch, ch, hp, wp);
-  const args: ConvArgs = [
-    xAt, 4 * image, 4 * p.sy * wp * ch, p.ho, p.wo, 4 * p.sx * ch, tableAt, runs.length / 2,
-    bAt, 4 * kc * NR, panels, Math.max(1, Math.floor(L1_BYTES / (4 * kc * NR))), cAt, 4 * ldc, 0, rows,
-  ];
-  const c0 = cAt >> 2, o = out.data as Float32Array;
+  new Int32Array(h.buffer, padAt, pads.length).set(pads);
+  const xc = contiguous(x), xs = xc.data as Float32Array;
+  // raw images b0 .. b1 - 1 into memory
+  const copyIn = (b0: number, b1: number): void => h.set(xs.subarray(xc.offset + b0 * raw, xc.offset + b1 * raw), (rawAt >> 2) + b0 * raw);
+  const o = output(batch * p.ho * p.wo * cout), c0 = cAt >> 2;
+  const out = fromStorage('float32', o, [batch, ...windowCounts(spatial, win), cout]);
   // output rows r0 .. r1 - 1 out of memory (each pixel's ldc floats hold its cout outputs)
   const copyOut = (r0: number, r1: number): void => {
     if (ldc === cout) { o.set(h.subarray(c0 + r0 * p.wo * cout, c0 + r1 * p.wo * cout), r0 * p.wo * cout); return; }
     for (let i = r0 * p.wo, s = c0 + i * ldc, d = i * cout; i < r1 * p.wo; i++, s += ldc) for (let j = 0; j < cout; j++) o[d++] = h[s + j]!;
   };
+  const args = (padded: boolean): ConvArgs => [
+    xAt, 4 * image, 4 * p.sy * wp * ch, p.ho, p.wo, 4 * p.sx * ch, tableAt, runs.length / 2,
+    bAt, 4 * kc * NR, panels, Math.max(1, Math.floor(L1_BYTES / (4 * kc * NR))), cAt, 4 * ldc,
+    padAt, padded ? 0 : pads.length / 3, rawAt, 4 * raw, 0, rows,
+  ];
   const work = pixels * ldc * kc, threaded = work >= threadsFrom ? helper(kern) : undefined;
   const chunks = Math.min(MAX_CHUNKS, rows, Math.max(2, Math.floor(work / CHUNK_WORK)));
   if (threaded === undefined || !threaded.ready() || chunks < 2) {
-    kern.conv(...args);
+    copyIn(0, batch);
+    kern.conv(...args(false));
     copyOut(0, rows);
     return out;
   }
-  // rows cut into chunks that both threads claim; this thread copies each out as soon as it is done (its own while still in cache)
+  // rows cut into chunks that both threads claim; this thread copies each chunk out as soon as it
+  // is done (its own while still in cache). With enough images, chunks of whole images: the
+  // helper starts as soon as the first chunk's images are copied in, and each chunk pads its own
+  // images; else chunks of rows, on images copied and padded here first.
+  const drain = (size: number) => (i: number): void => copyOut(i * size, Math.min(rows, (i + 1) * size));
+  if (batch >= MIN_IMAGES) {
+    const per = Math.ceil(batch / Math.min(chunks, batch)), size = per * p.ho;
+    threaded.share({ kind: 'conv', args: args(false), size, chunks: Math.ceil(batch / per) }, drain(size), (i) => copyIn(i * per, Math.min(batch, (i + 1) * per)));
+    return out;
+  }
+  copyIn(0, batch);
+  kern.copyRuns(padAt, pads.length / 3, xAt, rawAt, batch, 4 * raw, 4 * image, 0);
   const size = Math.ceil(rows / chunks);
-  threaded.share({ kind: 'conv', args, size, chunks: Math.ceil(rows / size) }, (i) => copyOut(i * size, Math.min(rows, (i + 1) * size)));
+  threaded.share({ kind: 'conv', args: args(true), size, chunks: Math.ceil(rows / size) }, drain(size));
   return out;
+};
+
+/**
+ * The copyRuns table that lays out one raw image (h x w pixels) as a padded one (hp x wp, input
+ * row iy at row iy + top, from column left): triples (destination, source or -1 for zeros,
+ * length) in floats, zero runs that meet merged.
+ */
+const padTable = (p: Plane, hp: number, wp: number, ch: number): number[] => {
+  const t: number[] = [], row = wp * ch;
+  const left = Math.min(p.left, wp) * ch, cols = Math.max(0, Math.min(p.w, wp - p.left)) * ch;
+  const zeros = (at: number, n: number): void => {
+    const k = t.length;
+    if (n <= 0) return;
+    if (k > 0 && t[k - 2] === -1 && t[k - 3]! + t[k - 1]! === at) t[k - 1]! += n;
+    else t.push(at, -1, n);
+  };
+  for (let py = 0; py < hp; py++) {
+    const iy = py - p.top, at = py * row;
+    if (iy < 0 || iy >= p.h || cols === 0) { zeros(at, row); continue; }
+    zeros(at, left);
+    t.push(at + left, iy * p.w * ch, cols);
+    zeros(at + left + cols, row - left - cols);
+  }
+  return t;
+};
+
+/**
+ * A float32 array of n elements for the output, every one of which is written: on Node, memory
+ * that is not zeroed first (Buffer.allocUnsafeSlow: a fresh ArrayBuffer of its own, so nothing
+ * else shares it); elsewhere a plain Float32Array.
+ */
+const output = (n: number): Float32Array => {
+  const unsafe = (globalThis as { readonly Buffer?: { readonly allocUnsafeSlow?: (bytes: number) => Uint8Array } }).Buffer?.allocUnsafeSlow;
+  if (unsafe === undefined || n < UNZEROED_FROM) return new Float32Array(n);
+  const b = unsafe(4 * n);
+  return new Float32Array(b.buffer, b.byteOffset, n);
 };
 
 /** w [K·C, Cout] (any strides) as `panels` NR-wide panels of K·C rows at `base`, zero-padded past Cout */
@@ -108,22 +163,6 @@ const packPanels = (h: Float32Array, base: number, w: View, kc: number, cout: nu
     for (let q = 0; q < kc; q++) {
       const s = w.offset + q * rs + j0 * cs;
       for (let j = 0; j < NR; j++) h[o++] = j < width ? data[s + j * cs]! : 0;
-    }
-  }
-};
-
-/** the contiguous x as `batch` zero-padded images of hp x wp pixels at `base`: row py holds input row py - top from column left */
-const padImages = (h: Float32Array, base: number, x: View, p: Plane, batch: number, ch: number, hp: number, wp: number): void => {
-  const src = x.data as Float32Array, rowFloats = wp * ch;
-  const left = Math.min(p.left, wp) * ch, cols = Math.max(0, Math.min(p.w, wp - p.left)) * ch;
-  for (let b = 0, o = base; b < batch; b++) {
-    for (let py = 0; py < hp; py++, o += rowFloats) {
-      const iy = py - p.top;
-      if (iy < 0 || iy >= p.h) { h.fill(0, o, o + rowFloats); continue; }
-      const s = x.offset + (b * p.h + iy) * p.w * ch;
-      if (left > 0) h.fill(0, o, o + left);
-      h.set(src.subarray(s, s + cols), o + left);
-      if (left + cols < rowFloats) h.fill(0, o + left + cols, o + rowFloats);
     }
   }
 };

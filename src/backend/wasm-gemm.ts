@@ -177,7 +177,7 @@ export interface GemmKernels {
 /** the module bytes: one tile function per row count 1..MR, then the gemm driver, the B and A packers, the patches copier, the elementwise loops and the convolution kernels */
 export const gemmModule = (fused: boolean, memory: MemoryType): Uint8Array => {
   const funcs = [...Array.from({ length: MR }, (_, i) => tileFunc(i + 1, fused)), gemmFunc(), packFunc(NR), packFunc(MR), copyRunsFunc(), ...elementwiseFuncs()];
-  return assemble([...funcs, ...convFuncs(funcs.length, fused)], memory);
+  return assemble([...funcs, ...convFuncs(funcs.length, funcs.findIndex((f) => f.name === 'copyRuns'), fused)], memory);
 };
 
 /**

@@ -1,5 +1,5 @@
 /** @file The second core: one worker thread running the wasm gemm or convolution over the same shared memory, sharing a call's chunks with the caller through Atomics. */
-import type { ConvArgs } from './wasm-conv-kernels.js';
+import { CONV_HEAD, type ConvArgs } from './wasm-conv-kernels.js';
 import { MR, NR, type GemmArgs, type GemmKernels } from './wasm-gemm.js';
 
 /** how one gemm call is cut: `count` chunks of `size` rows (a multiple of MR) or of `size` panels */
@@ -25,18 +25,24 @@ export type Job =
  */
 export interface Helper {
   readonly ready: () => boolean;
-  /** runs `job`; `drain(i)`, when given, is called on this thread once chunk i is done (whichever thread ran it), as soon as this thread sees it */
-  readonly share: (job: Job, drain?: (chunk: number) => void) => void;
+  /**
+   * runs `job`. `feed(i)`, when given, is called on this thread for each chunk in order once the
+   * job is posted, before this thread takes any chunk: chunk i is not started before feed(i) has
+   * returned (so the helper starts on the first chunks while this thread still writes the inputs
+   * of later ones). `drain(i)`, when given, is called on this thread once chunk i is done
+   * (whichever thread ran it), as soon as this thread sees it.
+   */
+  readonly share: (job: Job, drain?: (chunk: number) => void, feed?: (chunk: number) => void) => void;
 }
 /** chunks one shared call may be cut into, at most */
 export const MAX_SHARED_CHUNKS = 64;
 
 // the control words: [0] the job number posted, [1] 1 once the helper has booted, [2] its status
 // (0 ok, 1 threw), [3] the claim word (job tag << 16 | next chunk), [4] chunks finished, [5] the
-// kind (0 gemm, 1 conv), [6] chunks, [7] chunk size, [8] by rows (gemm), then the arguments, then
-// per chunk the number of the job in which the helper last finished it
-const POSTED = 0, READY = 1, STATUS = 2, CLAIM = 3, FINISHED = 4, KIND = 5, COUNT = 6, SIZE = 7, BY_ROWS = 8, ARGS = 9;
-const DONE = ARGS + 16, WORDS = DONE + MAX_SHARED_CHUNKS;
+// kind (0 gemm, 1 conv), [6] chunks, [7] chunk size, [8] by rows (gemm), [9] chunks whose inputs are
+// in (fed), then the arguments, then per chunk the number of the job in which the helper last finished it
+const POSTED = 0, READY = 1, STATUS = 2, CLAIM = 3, FINISHED = 4, KIND = 5, COUNT = 6, SIZE = 7, BY_ROWS = 8, FED = 9, ARGS = 10;
+const DONE = ARGS + CONV_HEAD + 2, WORDS = DONE + MAX_SHARED_CHUNKS;
 /**
  * How long either thread spins before sleeping: the helper after a job (the next one often comes
  * within this), the caller for the helper's last chunk. Waking a sleeping thread costs tens of
@@ -60,7 +66,7 @@ for (let seen = 0; ; ) {
   for (const until = performance.now() + ${SPIN_MS}; Atomics.load(ctl, ${POSTED}) === seen && performance.now() < until; );
   Atomics.wait(ctl, ${POSTED}, seen);
   seen = Atomics.load(ctl, ${POSTED});
-  const kind = ctl[${KIND}], count = ctl[${COUNT}], size = ctl[${SIZE}], byRows = ctl[${BY_ROWS}], args = ctl.slice(${ARGS}, ${WORDS});
+  const kind = ctl[${KIND}], count = ctl[${COUNT}], size = ctl[${SIZE}], byRows = ctl[${BY_ROWS}], args = ctl.slice(${ARGS}, ${DONE});
   const [a, aRow, aCol, aTile, b, bK, bPanel, c, cRow, m, k, panels] = args;
   const tag = (seen & 0x7fff) << 16;
   for (;;) {
@@ -68,8 +74,11 @@ for (let seen = 0; ; ) {
     if ((v & ~0xffff) !== tag || (v & 0xffff) >= count || Atomics.load(ctl, ${POSTED}) !== seen) break;
     if (Atomics.compareExchange(ctl, ${CLAIM}, v, v + 1) !== v) continue;
     const i = v & 0xffff, s = i * size;
+    // the caller is writing this chunk's inputs: wait for them (a moment's spin, then sleep)
+    for (const until = performance.now() + ${SPIN_MS}; Atomics.load(ctl, ${FED}) <= i && performance.now() < until; );
+    for (let fed = Atomics.load(ctl, ${FED}); fed <= i; fed = Atomics.load(ctl, ${FED})) Atomics.wait(ctl, ${FED}, fed);
     try {
-      if (kind === 1) conv(...args.subarray(0, 14), args[14] + s, Math.min(size, args[15] - s));
+      if (kind === 1) conv(...args.subarray(0, ${CONV_HEAD}), args[${CONV_HEAD}] + s, Math.min(size, args[${CONV_HEAD + 1}] - s));
       else if (byRows) gemm(a + (s / ${MR}) * aTile, aRow, aCol, aTile, b, bK, bPanel, c + s * cRow, cRow, Math.min(size, m - s), k, panels);
       else gemm(a, aRow, aCol, aTile, b + s * bPanel, bK, bPanel, c + s * ${NR * 4}, cRow, m, k, Math.min(size, panels - s));
     } catch {
@@ -95,8 +104,9 @@ const workerThreads = (): WorkerThreads | undefined => {
 /** chunk `i` of a shared call, on this thread's kernels */
 const chunk = (kern: GemmKernels, job: Job, i: number): void => {
   if (job.kind === 'conv') {
-    const [x, image, outRow, ho, wo, aRow, table, runs, b, bPanel, panels, per, c, cRow, first, rows] = job.args, s = i * job.size;
-    kern.conv(x, image, outRow, ho, wo, aRow, table, runs, b, bPanel, panels, per, c, cRow, first + s, Math.min(job.size, rows - s));
+    const [x, image, outRow, ho, wo, aRow, table, runs, b, bPanel, panels, per, c, cRow, padTable, padRuns, raw, rawImage, first, rows] = job.args;
+    const s = i * job.size;
+    kern.conv(x, image, outRow, ho, wo, aRow, table, runs, b, bPanel, panels, per, c, cRow, padTable, padRuns, raw, rawImage, first + s, Math.min(job.size, rows - s));
     return;
   }
   const [a, aRow, aCol, aTile, b, bK, bPanel, c, cRow, m, k, panels] = job.args, { byRows, size } = job.split, s = i * size;
@@ -120,7 +130,7 @@ export const startHelper = (kern: GemmKernels): Helper | undefined => {
   let posted = 0;
   return {
     ready: () => Atomics.load(ctl, READY) === 1,
-    share: (job, drain) => {
+    share: (job, drain, feed) => {
       const count = job.kind === 'gemm' ? job.split.count : job.chunks;
       if (count > MAX_SHARED_CHUNKS) throw new Error(`${job.kind}: ${count} chunks, more than ${MAX_SHARED_CHUNKS} (a shapegrad bug)`);
       posted++;
@@ -134,8 +144,22 @@ export const startHelper = (kern: GemmKernels): Helper | undefined => {
       ctl[COUNT] = count;
       ctl[SIZE] = job.kind === 'gemm' ? job.split.size : job.size;
       ctl[BY_ROWS] = job.kind === 'gemm' && job.split.byRows ? 1 : 0;
+      Atomics.store(ctl, FED, feed === undefined ? count : 0);
       Atomics.store(ctl, POSTED, posted);
       Atomics.notify(ctl, POSTED);
+      // the inputs chunk by chunk; should feeding throw, the chunks still run (on whatever is there) before the error goes up, so that no thread waits forever
+      let failed: { readonly error: unknown } | undefined;
+      if (feed !== undefined) {
+        for (let i = 0; i < count && failed === undefined; i++) {
+          try {
+            feed(i);
+          } catch (error) {
+            failed = { error };
+          }
+          Atomics.store(ctl, FED, failed === undefined ? i + 1 : count);
+          Atomics.notify(ctl, FED);
+        }
+      }
       // chunks not yet drained (this thread's are drained as it finishes them, the helper's as it sees them done)
       const pending = new Uint8Array(count).fill(1);
       let left = drain === undefined ? 0 : count;
@@ -160,6 +184,7 @@ export const startHelper = (kern: GemmKernels): Helper | undefined => {
           throw new Error(`${job.kind}: the wasm helper thread did not answer (a shapegrad bug)`);
         }
       }
+      if (failed !== undefined) throw failed.error;
       if (ctl[STATUS] !== 0) throw new Error(`${job.kind}: the wasm helper thread failed (a shapegrad bug)`);
     },
   };

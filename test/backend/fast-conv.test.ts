@@ -37,8 +37,10 @@ const randomCase = (next: () => number): Case => {
     return { x, cout: pick(next, [1, 3, 8, 9, 13, 16, 24, 33]), window, label: `${JSON.stringify(x)} ${mode} ${JSON.stringify(window)}` };
   }
 };
-/** the W4 geometry, a wide 1-D one and one big enough to be cut into many chunks of rows */
+/** the W4 geometry, batches shared by rows (< 4 images) and by whole images, a wide 1-D one */
 const FIXED: readonly Case[] = [
+  { x: [5, 9, 7, 6], cout: 11, window: { kernel: [3, 2], strides: [1, 2], dilations: [1, 1], pads: [[2, 1], [0, 1]] }, label: '5 images' },
+  { x: [9, 14, 13, 16], cout: 24, window: { kernel: [3, 3], strides: [1, 1], dilations: [1, 1], pads: [[1, 1], [1, 1]] }, label: '9 images' },
   { x: [2, 28, 28, 16], cout: 32, window: { kernel: [3, 3], strides: [1, 1], dilations: [1, 1], pads: [[1, 1], [1, 1]] }, label: 'W4 per image' },
   { x: [3, 20, 21, 16], cout: 40, window: { kernel: [3, 3], strides: [2, 1], dilations: [1, 2], pads: [[1, 1], [2, 2]] }, label: 'chunked' },
   { x: [2, 300, 12], cout: 20, window: { kernel: [5], strides: [1], dilations: [2], pads: [[8, 0]] }, label: '1-D causal' },
@@ -91,7 +93,7 @@ describe('fast conv', () => {
     }
   });
   it('propagates NaN and infinities as the reference does', () => {
-    const c = FIXED[0]!;
+    const c = FIXED.find((f) => f.label === 'W4 per image')!;
     const x = randomView(next, c.x, 'float32', 'contiguous'), w = finite(randomView(next, [144, c.cout], 'float32', 'contiguous'));
     const got = Array.from(fast.conv(x, w, c.window).data), want = Array.from(reference.conv(x, w, c.window).data);
     expect(got.map(Number.isNaN)).toEqual(want.map(Number.isNaN));
