@@ -70,4 +70,6 @@ export interface Backend {
    * patches(x, window, 0) read as [rows, K·C] with w (x and w of one dtype, float32 or int32)
    */
   readonly conv: (x: View, w: View, window: Window) => View;
+  /** conv's kernel gradient: x [B, ...spatial, C] and dy [B, ...windows, Cout] -> [K·C, Cout], patches(x, window, 0) read as [rows, K·C], transposed, @ dy read as [rows, Cout] */
+  readonly convFilter: (x: View, dy: View, window: Window) => View;
 }

@@ -4,6 +4,7 @@ import { makeMatmul, type MatmulOptions } from './fast-matmul.js';
 import { patches } from './fast-window.js';
 import { windowCounts, type Window } from './reference-window.js';
 import { convWasm } from './wasm-conv.js';
+import { convFilterWasm } from './wasm-conv-filter-run.js';
 import { wasmKernels } from './wasm-matmul.js';
 import { reference } from './reference.js';
 import { fromStorage, reshaped, type View } from './view.js';
@@ -33,5 +34,27 @@ export const makeConv = ({ wasm, threadsFrom }: MatmulOptions) => {
     return fromStorage(p.dtype, p.data, [x.shape[0]!, ...outs, w.shape[1]!]);
   };
 };
+/**
+ * convFilter (see Backend) on the wasm kernels under the same conditions as conv (float32 sums
+ * per chunk of images, the chunks added in order in float64); otherwise, and for every error,
+ * patches then matmul on the fast kernels.
+ */
+export const makeConvFilter = ({ wasm, threadsFrom }: MatmulOptions) => {
+  const matmul = makeMatmul({ wasm, threadsFrom });
+  return (x: View, dy: View, window: Window): View => {
+    const d = window.kernel.length, outs = windowCounts(x.shape.slice(1, -1), window);
+    const fits = x.shape.length === d + 2 && dy.shape.length === d + 2 && dy.shape[0] === x.shape[0] && dy.shape.slice(1, -1).every((n, i) => n === outs[i]);
+    const kern = wasm && fits && x.data instanceof Float32Array && dy.data instanceof Float32Array && x.dtype === 'float32' && dy.dtype === 'float32'
+      ? wasmKernels() : undefined;
+    const y = kern === undefined ? undefined : convFilterWasm(kern, x, dy, window, threadsFrom);
+    if (y !== undefined) return y;
+    if (!fits) return reference.convFilter(x, dy, window); // its error
+    const rows = x.shape[0]! * numel(outs), kc = numel(window.kernel) * x.shape[d + 1]!;
+    const p = reshaped(patches(x, window, 0), [rows, kc]);
+    return matmul({ ...p, shape: [kc, rows], strides: [p.strides[1]!, p.strides[0]!] }, reshaped(dy, [rows, dy.shape[d + 1]!]), []);
+  };
+};
 /** convolution on the direct wasm kernels, big ones on two threads */
 export const conv = makeConv({ wasm: true, threadsFrom: THREADS_FROM });
+/** conv's kernel gradient on the wasm kernels, big ones on two threads */
+export const convFilter = makeConvFilter({ wasm: true, threadsFrom: THREADS_FROM });

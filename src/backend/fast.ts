@@ -1,7 +1,7 @@
 /** @file The fast backend: the reference kernels with faster ones swapped in where they pay (bit-identical results but the SIMD matmul's float32 sums). */
 import type { Backend } from './backend.js';
 import { binary, cast, unary, where } from './fast-elementwise.js';
-import { conv } from './fast-conv.js';
+import { conv, convFilter } from './fast-conv.js';
 import { concat, pad } from './fast-layout.js';
 import { matmul } from './fast-matmul.js';
 import { reduce } from './fast-reduce.js';
@@ -17,8 +17,8 @@ import { reference } from './reference.js';
  * matmul on WebAssembly SIMD tiles, shared with a second thread when big (float32 sums, within
  * float32 rounding of the reference's float64 sums; Float64Array storage under withFloat64 takes
  * the JS kernel, which sums in float64); convolution on direct WebAssembly SIMD kernels over a
- * zero-padded copy of the input (no im2col; float32 sums in patches order, as the matmul on
- * patches); the reference for everything else and for every error.
+ * zero-padded copy of the input, and so its kernel gradient (no im2col; float32 sums, as the
+ * matmul on patches); the reference for everything else and for every error.
  */
 export const fast: Backend = {
   ...reference,
@@ -34,4 +34,5 @@ export const fast: Backend = {
   patches,
   foldPatches,
   conv,
+  convFilter,
 };

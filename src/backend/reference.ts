@@ -20,6 +20,16 @@ const conv = (x: View, w: View, window: Window): View => {
   const y = matmul(reshaped(patches(x, window, 0), [rows, kc]), w, []);
   return fromStorage(y.dtype, y.data, [x.shape[0]!, ...outs, w.shape[1]!]);
 };
+/** conv's kernel gradient as im2col: the patches read as [rows, K·C], transposed, times dy read as [rows, Cout] */
+const convFilter = (x: View, dy: View, window: Window): View => {
+  const d = window.kernel.length, kc = prod(window.kernel) * x.shape[x.shape.length - 1]!;
+  const outs = windowCounts(x.shape.slice(1, -1), window), rows = x.shape[0]! * prod(outs);
+  if (x.shape.length !== d + 2 || dy.shape.length !== d + 2 || dy.shape[0] !== x.shape[0] || dy.shape.slice(1, -1).some((n, i) => n !== outs[i])) {
+    throw new ShapeMismatchError('convFilter', `takes x [batch, ...${d} spatial, channels] and dy [batch, ...[${outs}], out]`, [x.shape, dy.shape]);
+  }
+  const p = reshaped(patches(x, window, 0), [rows, kc]);
+  return matmul({ ...p, shape: [kc, rows], strides: [p.strides[1]!, p.strides[0]!] }, reshaped(dy, [rows, dy.shape[d + 1]!]), []);
+};
 
 /** the reference kernels: every Backend op on strided views, written for clarity over speed */
 export const reference: Backend = {
@@ -41,4 +51,5 @@ export const reference: Backend = {
   patches,
   foldPatches,
   conv,
+  convFilter,
 };

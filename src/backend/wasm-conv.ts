@@ -6,27 +6,27 @@ import { MAX_SHARED_CHUNKS } from './wasm-threads.js';
 import { windowCounts, type Window } from './reference-window.js';
 import { contiguous, empty, fromStorage, type View } from './view.js';
 
-const align16 = (n: number): number => (n + 15) & ~15;
+export const align16 = (n: number): number => (n + 15) & ~15;
 
 /** bytes of B one block of panels may take: it stays in the L1 cache while a row's tiles sweep it */
 const L1_BYTES = 1 << 15;
 /** multiply-adds per shared chunk, at least (about 20 us): a late helper keeps this thread waiting no longer than that */
-const CHUNK_WORK = 1 << 19;
+export const CHUNK_WORK = 1 << 19;
 /** a batch of at least this many images is shared by whole images (at least 2 per thread: a late helper costs at most one) */
-const MIN_IMAGES = 4;
+export const MIN_IMAGES = 4;
 /** outputs of at least this many floats are allocated without zeroing (where the runtime can): every element is written */
 const UNZEROED_FROM = 1 << 14;
 /** chunks per shared call, at most: small enough that the last one keeps the other thread waiting little, each copied out as soon as it is done */
-const MAX_CHUNKS = Math.min(32, MAX_SHARED_CHUNKS);
+export const MAX_CHUNKS = Math.min(32, MAX_SHARED_CHUNKS);
 
 /** a 1-D or 2-D window as a 2-D one (a 1-D convolution is a 2-D one on images one row high) */
-interface Plane {
+export interface Plane {
   readonly h: number; readonly w: number; readonly kh: number; readonly kw: number;
   readonly sy: number; readonly sx: number; readonly dy: number; readonly dx: number;
   readonly top: number; readonly left: number; readonly ho: number; readonly wo: number;
 }
 /** the window as a plane, or undefined for what the kernels do not take (3-D and up, negative pads) */
-const planeOf = (spatial: readonly number[], win: Window): Plane | undefined => {
+export const planeOf = (spatial: readonly number[], win: Window): Plane | undefined => {
   const outs = windowCounts(spatial, win), rank = spatial.length;
   if (rank < 1 || rank > 2 || win.pads.some(([a, b]) => a < 0 || b < 0)) return undefined;
   const at = (xs: readonly number[], i: number, one: number): number => (rank === 1 ? (i === 0 ? one : xs[0]!) : xs[i]!);
@@ -124,7 +124,7 @@ export const convWasm = (kern: GemmKernels, x: View, w: View, win: Window, threa
  * row iy at row iy + top, from column left): triples (destination, source or -1 for zeros,
  * length) in floats, zero runs that meet merged.
  */
-const padTable = (p: Plane, hp: number, wp: number, ch: number): number[] => {
+export const padTable = (p: Plane, hp: number, wp: number, ch: number): number[] => {
   const t: number[] = [], row = wp * ch;
   const left = Math.min(p.left, wp) * ch, cols = Math.max(0, Math.min(p.w, wp - p.left)) * ch;
   const zeros = (at: number, n: number): void => {
@@ -148,7 +148,7 @@ const padTable = (p: Plane, hp: number, wp: number, ch: number): number[] => {
  * that is not zeroed first (Buffer.allocUnsafeSlow: a fresh ArrayBuffer of its own, so nothing
  * else shares it); elsewhere a plain Float32Array.
  */
-const output = (n: number): Float32Array => {
+export const output = (n: number): Float32Array => {
   const unsafe = (globalThis as { readonly Buffer?: { readonly allocUnsafeSlow?: (bytes: number) => Uint8Array } }).Buffer?.allocUnsafeSlow;
   if (unsafe === undefined || n < UNZEROED_FROM) return new Float32Array(n);
   const b = unsafe(4 * n);

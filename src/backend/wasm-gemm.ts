@@ -4,6 +4,7 @@ import {
   maddF32x4, mul32, mulF32x4, select32, set, store128, storeF32, sub32, v128, wasmApi, when, zero128, type Code, type Func, type MemoryType, type WasmMemory,
 } from './wasm-emit.js';
 import { convFuncs, type ConvKernel } from './wasm-conv-kernels.js';
+import { filterFuncs, type FilterKernel } from './wasm-conv-filter.js';
 import { copyRunsFunc } from './wasm-copy.js';
 import { elementwiseExports, elementwiseFuncs, type ElementwiseKernels } from './wasm-elementwise.js';
 
@@ -172,12 +173,15 @@ export interface GemmKernels {
   readonly ew: ElementwiseKernels;
   /** the direct convolution's row driver (see wasm-conv-kernels) */
   readonly conv: ConvKernel;
+  /** the driver of its kernel gradient (see wasm-conv-filter) */
+  readonly filter: FilterKernel;
 }
 
-/** the module bytes: one tile function per row count 1..MR, then the gemm driver, the B and A packers, the patches copier, the elementwise loops and the convolution kernels */
+/** the module bytes: one tile function per row count 1..MR, then the gemm driver, the B and A packers, the patches copier, the elementwise loops and the convolution kernels (forward, then kernel gradient) */
 export const gemmModule = (fused: boolean, memory: MemoryType): Uint8Array => {
   const funcs = [...Array.from({ length: MR }, (_, i) => tileFunc(i + 1, fused)), gemmFunc(), packFunc(NR), packFunc(MR), copyRunsFunc(), ...elementwiseFuncs()];
-  return assemble([...funcs, ...convFuncs(funcs.length, funcs.findIndex((f) => f.name === 'copyRuns'), fused)], memory);
+  const copier = funcs.findIndex((f) => f.name === 'copyRuns'), conv = convFuncs(funcs.length, copier, fused);
+  return assemble([...funcs, ...conv, ...filterFuncs(funcs.length + conv.length, copier, fused)], memory);
 };
 
 /**
@@ -200,6 +204,7 @@ export const compileGemm = (memory: WasmMemory, type: MemoryType, wantFused: boo
     return {
       memory, module, fused, gemm: exports['gemm'] as GemmKernels['gemm'], packB: exports[`pack${NR}`] as Packer, packA: exports[`pack${MR}`] as Packer,
       copyRuns: exports['copyRuns'] as GemmKernels['copyRuns'], ew: elementwiseExports(exports), conv: exports['conv'] as ConvKernel,
+      filter: exports['convFilter'] as FilterKernel,
     };
   }
   return undefined;

@@ -1,5 +1,6 @@
 /** @file The second core: one worker thread running the wasm gemm or convolution over the same shared memory, sharing a call's chunks with the caller through Atomics. */
 import { CONV_HEAD, type ConvArgs } from './wasm-conv-kernels.js';
+import { FILTER_HEAD, type FilterArgs } from './wasm-conv-filter.js';
 import { MR, NR, type GemmArgs, type GemmKernels } from './wasm-gemm.js';
 
 /** how one gemm call is cut: `count` chunks of `size` rows (a multiple of MR) or of `size` panels */
@@ -9,12 +10,14 @@ export interface Split {
   readonly count: number;
 }
 /**
- * One kernel call to share: a gemm call cut by `split`, or a convolution's output rows
- * (args' first .. first + count - 1) cut into `chunks` runs of `size` rows.
+ * One kernel call to share: a gemm call cut by `split`, or a convolution's (or its kernel
+ * gradient's) output rows (args' first .. first + count - 1) cut into `chunks` runs of `size` rows.
  */
 export type Job =
   | { readonly kind: 'gemm'; readonly args: GemmArgs; readonly split: Split }
-  | { readonly kind: 'conv'; readonly args: ConvArgs; readonly size: number; readonly chunks: number };
+  | { readonly kind: 'conv'; readonly args: ConvArgs; readonly size: number; readonly chunks: number }
+  | { readonly kind: 'filter'; readonly args: FilterArgs; readonly size: number; readonly chunks: number };
+const KINDS = { gemm: 0, conv: 1, filter: 2 } as const;
 
 /**
  * A helper thread: `ready` once it has booted (until then, and for good if it never boots, the
@@ -39,10 +42,10 @@ export const MAX_SHARED_CHUNKS = 64;
 
 // the control words: [0] the job number posted, [1] 1 once the helper has booted, [2] its status
 // (0 ok, 1 threw), [3] the claim word (job tag << 16 | next chunk), [4] chunks finished, [5] the
-// kind (0 gemm, 1 conv), [6] chunks, [7] chunk size, [8] by rows (gemm), [9] chunks whose inputs are
+// kind (0 gemm, 1 conv, 2 filter), [6] chunks, [7] chunk size, [8] by rows (gemm), [9] chunks whose inputs are
 // in (fed), then the arguments, then per chunk the number of the job in which the helper last finished it
 const POSTED = 0, READY = 1, STATUS = 2, CLAIM = 3, FINISHED = 4, KIND = 5, COUNT = 6, SIZE = 7, BY_ROWS = 8, FED = 9, ARGS = 10;
-const DONE = ARGS + CONV_HEAD + 2, WORDS = DONE + MAX_SHARED_CHUNKS;
+const DONE = ARGS + Math.max(CONV_HEAD, FILTER_HEAD) + 2, WORDS = DONE + MAX_SHARED_CHUNKS;
 /**
  * How long either thread spins before sleeping: the helper after a job (the next one often comes
  * within this), the caller for the helper's last chunk. Waking a sleeping thread costs tens of
@@ -58,7 +61,7 @@ const TIMEOUT_MS = 60_000;
 const WORKER_SOURCE = `
 const { workerData } = process.getBuiltinModule('node:worker_threads');
 const { module, memory, control } = workerData;
-const { gemm, conv } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const { gemm, conv, convFilter } = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctl = new Int32Array(control);
 Atomics.store(ctl, ${READY}, 1);
 for (let seen = 0; ; ) {
@@ -79,6 +82,7 @@ for (let seen = 0; ; ) {
     for (let fed = Atomics.load(ctl, ${FED}); fed <= i; fed = Atomics.load(ctl, ${FED})) Atomics.wait(ctl, ${FED}, fed);
     try {
       if (kind === 1) conv(...args.subarray(0, ${CONV_HEAD}), args[${CONV_HEAD}] + s, Math.min(size, args[${CONV_HEAD + 1}] - s));
+      else if (kind === 2) convFilter(...args.subarray(0, ${FILTER_HEAD}), args[${FILTER_HEAD}] + s, Math.min(size, args[${FILTER_HEAD + 1}] - s));
       else if (byRows) gemm(a + (s / ${MR}) * aTile, aRow, aCol, aTile, b, bK, bPanel, c + s * cRow, cRow, Math.min(size, m - s), k, panels);
       else gemm(a, aRow, aCol, aTile, b + s * bPanel, bK, bPanel, c + s * ${NR * 4}, cRow, m, k, Math.min(size, panels - s));
     } catch {
@@ -86,7 +90,7 @@ for (let seen = 0; ; ) {
     }
     Atomics.store(ctl, ${DONE} + i, seen);
     // a convolution's caller copies each chunk out as it is done: it may be waiting for any of them
-    if (Atomics.add(ctl, ${FINISHED}, 1) + 1 === count || kind === 1) Atomics.notify(ctl, ${FINISHED});
+    if (Atomics.add(ctl, ${FINISHED}, 1) + 1 === count || kind !== 0) Atomics.notify(ctl, ${FINISHED});
   }
 }
 `;
@@ -107,6 +111,12 @@ const chunk = (kern: GemmKernels, job: Job, i: number): void => {
     const [x, image, outRow, ho, wo, aRow, table, runs, b, bPanel, panels, per, c, cRow, padTable, padRuns, raw, rawImage, first, rows] = job.args;
     const s = i * job.size;
     kern.conv(x, image, outRow, ho, wo, aRow, table, runs, b, bPanel, panels, per, c, cRow, padTable, padRuns, raw, rawImage, first + s, Math.min(job.size, rows - s));
+    return;
+  }
+  if (job.kind === 'filter') {
+    const [x, image, outRow, ho, wo, xCol, offs, m, dy, dyImage, dyRow, dyCol, panels, dw, dwChunk, dwRow, size, padTable, padRuns, raw, rawImage, first, rows] = job.args;
+    const s = i * job.size;
+    kern.filter(x, image, outRow, ho, wo, xCol, offs, m, dy, dyImage, dyRow, dyCol, panels, dw, dwChunk, dwRow, size, padTable, padRuns, raw, rawImage, first + s, Math.min(job.size, rows - s));
     return;
   }
   const [a, aRow, aCol, aTile, b, bK, bPanel, c, cRow, m, k, panels] = job.args, { byRows, size } = job.split, s = i * size;
@@ -140,7 +150,7 @@ export const startHelper = (kern: GemmKernels): Helper | undefined => {
       Atomics.store(ctl, FINISHED, 0);
       Atomics.store(ctl, STATUS, 0);
       job.args.forEach((v, i) => { ctl[ARGS + i] = v; });
-      ctl[KIND] = job.kind === 'gemm' ? 0 : 1;
+      ctl[KIND] = KINDS[job.kind];
       ctl[COUNT] = count;
       ctl[SIZE] = job.kind === 'gemm' ? job.split.size : job.size;
       ctl[BY_ROWS] = job.kind === 'gemm' && job.split.byRows ? 1 : 0;

@@ -128,18 +128,34 @@ export const matmulAdjoint = (g: T, a: T, b: T, needs: readonly boolean[] = [tru
 };
 
 /**
- * The adjoints of conv, y = patches(x) @ w with the patches read as [rows, K·C]: the matmul
- * adjoints with the patches' own adjoint (foldPatches) after the first: dx = foldPatches(dy @ wᵀ),
- * dw = patches(x)ᵀ @ dy (each only where `needs` asks). The patches are taken again here: the
- * forward never materializes them.
+ * conv's input gradient foldPatches(dy @ wᵀ) for x of shape `xs` (dy [B, ...windows, Cout], w
+ * [K·C, Cout]). For stride 1 and pads within the kernel's reach ((k - 1)·d) it is itself a
+ * convolution: of dy, padded by reach - pad, with the spatially flipped kernel, its channel axes
+ * swapped; a direct kernel instead of [rows, K·C] in memory folded back (the same sums within
+ * float32 rounding).
  */
-export const convAdjoint = (g: T, x: T, w: T, window: Window, needs: readonly boolean[]): readonly [T | null, T | null] => {
-  const xs = dims(x), [kc, cout] = dims(w) as [number, number], spatial = xs.slice(1, -1);
-  const outs = windowCounts(spatial, window), rows = xs[0]! * numel(outs);
-  const g2 = reshape(g, [rows, cout]);
-  const swap = (t: T) => bind(primitives.transpose, [t], { perm: [1, 0] });
-  const dp = needs[0] === false ? null : reshape(bind(primitives.matmul, [g2, swap(w)], {}), [xs[0]!, ...outs, ...window.kernel, xs[xs.length - 1]!]);
-  const dx = dp && bind(primitives.foldPatches, [dp], { spatial, window });
-  const p = needs[1] === false ? null : reshape(bind(primitives.patches, [x], { window, value: 0 }), [rows, kc]);
-  return [dx, p && bind(primitives.matmul, [swap(p), g2], {})];
+const convInput = (g: T, w: T, xs: readonly number[], window: Window): T => {
+  const { kernel, strides, dilations, pads } = window, d = kernel.length, ch = xs[d + 1]!, cout = dims(w)[1]!;
+  const reach = kernel.map((k, i) => (k - 1) * dilations[i]!);
+  if (strides.every((s) => s === 1) && pads.every(([b, a], i) => b <= reach[i]! && a <= reach[i]!)) {
+    const flipped = slice(reshape(w, [...kernel, ch, cout]), [...kernel.map(() => [null, null, -1] as const), null, null]);
+    const wt = reshape(bind(primitives.transpose, [flipped], { perm: [...kernel.keys(), d + 1, d] }), [numel(kernel) * cout, ch]);
+    const back: Window = { kernel, strides, dilations, pads: pads.map(([b, a], i) => [reach[i]! - b, reach[i]! - a] as const) };
+    return bind(primitives.conv, [g, wt], { window: back });
+  }
+  const outs = dims(g).slice(1, -1), rows = xs[0]! * numel(outs);
+  const dp = bind(primitives.matmul, [reshape(g, [rows, cout]), bind(primitives.transpose, [w], { perm: [1, 0] })], {});
+  return bind(primitives.foldPatches, [reshape(dp, [xs[0]!, ...outs, ...kernel, ch])], { spatial: xs.slice(1, -1), window });
 };
+
+/** the adjoints of conv, y = patches(x) @ w (rows: batch x windows): dx = foldPatches(dy @ wᵀ) (convInput), dw = patches(x)ᵀ @ dy (convFilter), each only where `needs` asks */
+export const convAdjoint = (g: T, x: T, w: T, window: Window, needs: readonly boolean[]): readonly [T | null, T | null] => [
+  needs[0] === false ? null : convInput(g, w, dims(x), window),
+  needs[1] === false ? null : bind(primitives.convFilter, [x, g], { window }),
+];
+
+/** the adjoints of convFilter, dw = patches(x)ᵀ @ dy, for the cotangent ct of dw: dx = foldPatches(dy @ ctᵀ) (convInput with ct as the kernel), ddy = conv(x, ct) */
+export const convFilterAdjoint = (ct: T, x: T, g: T, window: Window, needs: readonly boolean[]): readonly [T | null, T | null] => [
+  needs[0] === false ? null : convInput(g, ct, dims(x), window),
+  needs[1] === false ? null : bind(primitives.conv, [x, ct], { window }),
+];

@@ -10,7 +10,7 @@ import {
   type PadWidths, type Shape, type SliceSpec,
 } from '../shape/index.js';
 import {
-  convAdjoint, expandReduced, extremeAdjoint, matmulAdjoint, padAdjoint, prodAdjoint, sliceAdjoint, takeAdjoint, unbroadcast,
+  convAdjoint, convFilterAdjoint, expandReduced, extremeAdjoint, matmulAdjoint, padAdjoint, prodAdjoint, sliceAdjoint, takeAdjoint, unbroadcast,
 } from './adjoints.js';
 import { binaryDerivatives, unaryDerivatives } from './derivatives.js';
 import { div, mul, neg, where } from './elementwise.js';
@@ -40,6 +40,7 @@ export interface ParamsOf {
   patches: { readonly window: Window; readonly value: number };
   foldPatches: { readonly spatial: readonly number[]; readonly window: Window };
   conv: { readonly window: Window };
+  convFilter: { readonly window: Window };
 }
 /** the name of a primitive */
 export type PrimName = keyof ParamsOf;
@@ -308,8 +309,24 @@ export const primitives: { readonly [P in PrimName]: PrimitiveDef<ParamsOf[P]> }
       return { shape: [s[0]!, ...windowCounts(s.slice(1, -1), window), w!.shape[1]!], dtype: x!.dtype };
     },
     impl: (b, [x, w], { window }) => b.conv(x!, w!, window),
-    // y = patches(x) @ w (rows: batch x windows): dx = foldPatches(dy @ wᵀ), dw = patches(x)ᵀ @ dy
+    // y = patches(x) @ w (rows: batch x windows): dx = foldPatches(dy @ wᵀ), dw = patches(x)ᵀ @ dy (convFilter)
     vjp: (g, [x, w], _out, { window }, needs) => (isFloat(x!) ? convAdjoint(g, x!, w!, window, needs) : [null, null]),
+  },
+  // conv's kernel gradient as a primitive of its own: a direct kernel, and differentiable again
+  convFilter: {
+    name: 'convFilter',
+    abstract: ([x, g], { window }) => {
+      const s = x!.shape, d = window.kernel.length, outs = windowCounts(s.slice(1, -1), window), gs = g!.shape;
+      if (s.length !== d + 2 || gs.length !== d + 2 || gs[0] !== s[0] || outs.some((n, i) => gs[i + 1] !== n)) {
+        throw new ShapeMismatchError('convFilter', `takes x [batch, ...${d} spatial, channels] and dy [batch, ...[${outs}], out]`, [s, gs]);
+      }
+      if (x!.dtype !== g!.dtype) throw new ValueError('convFilter', `dtypes differ (${x!.dtype} vs ${g!.dtype})`);
+      requireDType('convFilter', x!, ['float32', 'int32']);
+      return { shape: [numel(window.kernel) * s[d + 1]!, gs[d + 1]!], dtype: x!.dtype };
+    },
+    impl: (b, [x, g], { window }) => b.convFilter(x!, g!, window),
+    // dw = patches(x)ᵀ @ dy: d/dx = foldPatches(dy @ ctᵀ) (conv's input gradient, ct as the kernel), d/ddy = patches(x) @ ct = conv(x, ct)
+    vjp: (ct, [x, g], _out, { window }, needs) => (isFloat(x!) ? convFilterAdjoint(ct, x!, g!, window, needs) : [null, null]),
   },
   stopGradient: {
     name: 'stopGradient',

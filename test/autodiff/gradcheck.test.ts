@@ -240,6 +240,9 @@ const convRows: Spec[] = [
   row('conv2d, input only (kernel constant)', { x: rand([1, 3, 4, 2]) }, ({ x }) => conv2d(x, fixedKernel, { padding: 'same' })),
   row('conv2d, kernel only (input constant)', { w: rand([2, 2, 2, 3]) }, ({ w }) => conv2d(fixedInput, w, { strides: 2, padding: 'same' })),
   row('conv1d [2,6,2] * [3,2,2], dilation 2, causal', { x: rand([2, 6, 2]), w: rand([3, 2, 2]) }, ({ x, w }) => conv1d(x, w, { dilations: 2, padding: 'causal' })),
+  row('conv2d [1,5,6,2] * [3,2,2,3], dilations [2,1], explicit pads, stride 1', { x: rand([1, 5, 6, 2]), w: rand([3, 2, 2, 3]) },
+    ({ x, w }) => conv2d(x, w, { dilations: [2, 1], padding: [[2, 1], [0, 1]] })),
+  row('conv1d [1,4,2] * [2,2,3], pads wider than the kernel', { x: rand([1, 4, 2]), w: rand([2, 2, 3]) }, ({ x, w }) => conv1d(x, w, { padding: [[3, 2]] })),
   row('conv1d [1,7,3] * [2,3,4], stride 2, same', { x: rand([1, 7, 3]), w: rand([2, 3, 4]) }, ({ x, w }) => conv1d(x, w, { strides: 2, padding: 'same' })),
 ];
 

@@ -1,11 +1,12 @@
-/** @file The fast conv (direct wasm kernels, one and two threads, and its fallbacks) against the reference's patches + matmul on random geometries and layouts. */
+/** @file The fast conv and convFilter (direct wasm kernels, one and two threads, and their fallbacks) against the reference's patches + matmul on random geometries and layouts. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fast } from '../../src/backend/fast.js';
-import { makeConv } from '../../src/backend/fast-conv.js';
+import { makeConv, makeConvFilter } from '../../src/backend/fast-conv.js';
 import { reference } from '../../src/backend/reference.js';
-import type { Window } from '../../src/backend/reference-window.js';
+import { windowCounts, type Window } from '../../src/backend/reference-window.js';
 import type { View } from '../../src/backend/view.js';
 import { convWasm } from '../../src/backend/wasm-conv.js';
+import { convFilterWasm } from '../../src/backend/wasm-conv-filter-run.js';
 import { helperBooted, wasmKernels } from '../../src/backend/wasm-matmul.js';
 import { resolvePads, type Padding } from '../../src/shape/index.js';
 import { expectNear, expectSame, randomView, rng, thrown, type Layout } from './fast-views.js';
@@ -82,6 +83,35 @@ describe.each(KERNELS)('fast conv on the %s kernel', (_, conv) => {
   });
 });
 
+const FILTERS = [
+  ['direct WebAssembly SIMD', makeConvFilter({ wasm: true, threadsFrom: Infinity })],
+  ['direct WebAssembly SIMD on two threads', makeConvFilter({ wasm: true, threadsFrom: 0 })],
+  ['patches + JS matmul fallback', makeConvFilter({ wasm: false, threadsFrom: Infinity })],
+] as const;
+/** x and a cotangent dy of the conv's output shape */
+const filterOperands = (next: () => number, c: Case, lx: Layout, ld: Layout): [View, View] => {
+  const outs = windowCounts(c.x.slice(1, -1), c.window);
+  return [finite(randomView(next, c.x, 'float32', lx)), finite(randomView(next, [c.x[0]!, ...outs, c.cout], 'float32', ld))];
+};
+const filterScale = (x: View, dy: View, win: Window): number[] =>
+  Array.from(reference.convFilter(reference.unary('abs', x, 'float32'), reference.unary('abs', dy, 'float32'), win).data);
+/** float32 sums over the output pixels: off by at most about that many roundings of the |x| |dy| scale */
+const filterTolerance = (c: Case): number => 1.2e-7 * (c.x[0]! * prod(windowCounts(c.x.slice(1, -1), c.window)) + 4);
+
+describe.each(FILTERS)('fast convFilter on the %s kernel', (_, convFilter) => {
+  const next = rng(13);
+  const cases = [...FIXED, ...Array.from({ length: 60 }, () => randomCase(next))];
+  beforeAll(() => {
+    expect(helperBooted(10_000)).toBe(true);
+  });
+  it.each(X_LAYOUTS)('matches the reference with a %s input and random cotangent layouts', (lx) => {
+    for (const c of cases) {
+      const [x, dy] = filterOperands(next, c, lx, pick(next, ['contiguous', 'transposed', 'sliced'] as const));
+      expectNear(convFilter(x, dy, c.window), reference.convFilter(x, dy, c.window), filterScale(x, dy, c.window), `${lx} ${c.label}`, filterTolerance(c));
+    }
+  });
+});
+
 describe('fast conv', () => {
   const next = rng(12);
   it('runs the direct kernels (no fallback) on every 1-D and 2-D geometry, one thread or two', () => {
@@ -89,7 +119,11 @@ describe('fast conv', () => {
     expect(kern).toBeDefined();
     for (const c of [...FIXED, ...Array.from({ length: 30 }, () => randomCase(next))]) {
       const [x, w] = operands(next, c, 'sliced', 'transposed');
-      for (const threadsFrom of [Infinity, 0]) expect(convWasm(kern!, x, w, c.window, threadsFrom), c.label).toBeDefined();
+      const [, dy] = filterOperands(next, c, 'contiguous', 'sliced');
+      for (const threadsFrom of [Infinity, 0]) {
+        expect(convWasm(kern!, x, w, c.window, threadsFrom), c.label).toBeDefined();
+        expect(convFilterWasm(kern!, x, dy, c.window, threadsFrom), c.label).toBeDefined();
+      }
     }
   });
   it('propagates NaN and infinities as the reference does', () => {
@@ -112,11 +146,21 @@ describe('fast conv', () => {
     expectSame(fast.conv(x0, w64, win2), reference.conv(x0, w64, win2), 'empty batch');
     const xc = randomView(next, [2, 5, 6, 0], 'float32', 'contiguous'), wc = randomView(next, [0, 4], 'float32', 'contiguous');
     expectSame(fast.conv(xc, wc, win2), reference.conv(xc, wc, win2), 'no channels');
+    const dy64 = finite(randomView(next, [2, 5, 3, 5], 'float32', 'float64')), dyi = randomView(next, [2, 5, 3, 5], 'int32', 'transposed');
+    expectSame(fast.convFilter(x64, dy64, win2), reference.convFilter(x64, dy64, win2), 'convFilter, float64 storage');
+    expectSame(fast.convFilter(xi, dyi, win2), reference.convFilter(xi, dyi, win2), 'convFilter, int32');
+    const dy3 = finite(randomView(next, [1, 3, 2, 3, 4], 'float32', 'sliced'));
+    expectNear(fast.convFilter(x3, dy3, win3), reference.convFilter(x3, dy3, win3), filterScale(x3, dy3, win3), 'convFilter, 3-D', 1e-6);
+    const dy0 = randomView(next, [0, 5, 3, 5], 'float32', 'contiguous');
+    expectSame(fast.convFilter(x0, dy0, win2), reference.convFilter(x0, dy0, win2), 'convFilter, empty batch');
   });
-  it('throws what the reference throws', () => {
+  it('throws what the reference throws (conv and convFilter)', () => {
     const win: Window = { kernel: [3, 3], strides: [1, 1], dilations: [1, 1], pads: [[1, 1], [1, 1]] };
     const x = randomView(next, [1, 4, 4, 2], 'float32', 'contiguous'), w = randomView(next, [17, 3], 'float32', 'contiguous');
     expect(thrown(() => fast.conv(x, w, win))).not.toBe('no error');
     expect(thrown(() => fast.conv(x, w, win))).toBe(thrown(() => reference.conv(x, w, win)));
+    const dy = randomView(next, [1, 4, 3, 3], 'float32', 'contiguous');
+    expect(thrown(() => fast.convFilter(x, dy, win))).not.toBe('no error');
+    expect(thrown(() => fast.convFilter(x, dy, win))).toBe(thrown(() => reference.convFilter(x, dy, win)));
   });
 });
