@@ -1,4 +1,4 @@
-/** @file Fast elementwise kernels: unary, binary, where and cast as plain loops over merged axes (the reference's results, bit for bit). */
+/** @file Fast elementwise kernels: unary, binary, where and cast as plain loops over merged axes (the reference's results, bit for bit, but for exp, log, tanh and sigmoid on the wasm loops: within a measured ulp bound). */
 import type { DType, Storage } from '../dtype/index.js';
 import type { BinaryOp, UnaryOp } from './backend.js';
 import { binaryLoop, copy, reluBits, select, selectBits, truth, unaryLoop, type UnaryLoop } from './fast-loops.js';
@@ -7,11 +7,11 @@ import { broadcasts, plan } from './fast-plan.js';
 import * as ref from './reference-elementwise.js';
 import { broadcastStrides, empty, type View } from './view.js';
 import { WASM_BINARY, type WasmBinary } from './wasm-elementwise.js';
-import { binaryWasm, reluWasm, WASM_FROM } from './wasm-elementwise-run.js';
+import { binaryWasm, reluWasm, unaryWasm, WASM_FROM, WASM_UNARY_FROM } from './wasm-elementwise-run.js';
+import { WASM_UNARY, type WasmUnary } from './wasm-transcendental.js';
 
-/** runs a one-input loop over all of `x` into a fresh contiguous view of dtype `out` */
-const map1 = (loop: UnaryLoop, x: View, out: DType): View => {
-  const res = empty(out, x.shape);
+/** runs a one-input loop over all of `x` into `res`, by default a fresh contiguous view of dtype `out` */
+const map1 = (loop: UnaryLoop, x: View, out: DType, res: View = empty(out, x.shape)): View => {
   if (res.data.length === 0) return res;
   const p = plan(x.shape, [x]), xs = p.starts[0]!, size = p.rows * p.n;
   const xr = p.rowSteps[0]!, xc = p.steps[0]!, src = x.data, dst = res.data;
@@ -19,11 +19,22 @@ const map1 = (loop: UnaryLoop, x: View, out: DType): View => {
   return res;
 };
 
-/** out[i] = f(x[i]); the rarer functions run on the reference kernel */
+/**
+ * out[i] = f(x[i]); the rarer functions run on the reference kernel. exp, log, tanh and sigmoid
+ * of float32 storage into float32 storage run on the wasm loops from WASM_UNARY_FROM elements (within
+ * WASM_UNARY_ULP ulp of the JS loops' correctly rounded results); float64 storage (withFloat64),
+ * runtimes without wasm SIMD and views the copy-in does not suit run on the JS loops.
+ */
 export const unary = (op: UnaryOp, x: View, out: DType): View => {
   if (op === 'relu' && out === 'float32' && x.dtype === 'float32' && x.data instanceof Float32Array) return reluFloat32(x);
   const loop = unaryLoop(op, out);
-  return loop === undefined ? ref.unary(op, x, out) : map1(loop, x, out);
+  if (loop === undefined) return ref.unary(op, x, out);
+  const res = empty(out, x.shape);
+  if (res.data instanceof Float32Array && x.data instanceof Float32Array && x.dtype === 'float32' && res.data.length >= WASM_UNARY_FROM && isWasmUnary(op)) {
+    const p = plan(x.shape, [x]);
+    if (unaryWasm(op, res.data, p.blocks, p.rows, p.n, { data: x.data, starts: p.starts[0]!, rowStep: p.rowSteps[0]!, step: p.steps[0]! })) return res;
+  }
+  return map1(loop, x, out, res);
 };
 
 /** relu of float32 storage: the branchless loop on 32-bit patterns (a branch on the sign mispredicts on activations) */
@@ -70,6 +81,7 @@ export const binary = (op: BinaryOp, a: View, b: View, shape: readonly number[],
 };
 
 const isWasmBinary = (op: BinaryOp): op is WasmBinary => (WASM_BINARY as readonly string[]).includes(op);
+const isWasmUnary = (op: UnaryOp): op is WasmUnary => (WASM_UNARY as readonly string[]).includes(op);
 
 /** an Int32Array over the same bytes as 32-bit storage (float32 or int32 arrays), else undefined */
 const bits = (data: Storage): Int32Array | undefined =>

@@ -170,7 +170,13 @@ export const truth: UnaryLoop = (d, o, rows, n, x, xi, xr, xc) => {
   for (let r = 0; r < rows; r++, xi += xr) for (let j = 0, p = xi; j < n; j++, p += xc) d[o++] = Number(x[p]! !== 0);
 };
 
-/** the loop of `op` into dtype `out`, or undefined where the reference kernel is the one to run (the rarer functions, bool results but `not`) */
+/**
+ * The loop of `op` into dtype `out`, or undefined where the reference kernel is the one to run (the
+ * rarer functions, bool results but `not`). exp, log, tanh and sigmoid into float32 mostly run on
+ * their wasm loops instead (fast-elementwise); these loops remain for float64 storage, strided
+ * views the copy-in does not suit, small arrays and runtimes without wasm SIMD, and give the
+ * correctly rounded results the wasm loops are measured against.
+ */
 export const unaryLoop = (op: UnaryOp, out: DType): UnaryLoop | undefined => {
   if (op === 'not') return not;
   if (out === 'bool') return undefined;

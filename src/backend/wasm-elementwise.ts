@@ -1,9 +1,10 @@
-/** @file Float32 elementwise arithmetic and relu as wasm SIMD loops (four lanes a step): the functions, emitted with the GEMM module, and the JS side that runs them. */
+/** @file Float32 elementwise arithmetic, relu and (from wasm-transcendental) exp, log, tanh, sigmoid as wasm SIMD loops (four lanes a step): the functions, emitted with the GEMM module, and their exports. */
 import {
   addF32, addF32x4, block, brIf, bump, const32, divF32, divF32x4, eq32, eqz32, f32, get, gtU32, i32, ifElse, load128, loadF32, loop, ltU32,
   maxF32, maxF32x4, minF32, minF32x4, mulF32, mulF32x4, set, splatF32x4, store128, storeF32, sub32, subF32, subF32x4, v128, zero128,
   type Code, type Func,
 } from './wasm-emit.js';
+import { WASM_UNARY, unaryFunc, type WasmUnary } from './wasm-transcendental.js';
 
 /** the binary ops with a wasm loop: IEEE single-precision results, which are the reference's double results rounded (exact for these) */
 export const WASM_BINARY = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'] as const;
@@ -73,14 +74,17 @@ export const reluFunc = (): Func => {
 };
 
 /** every elementwise function of the module, in order */
-export const elementwiseFuncs = (): Func[] => [...WASM_BINARY.map(binaryFunc), reluFunc()];
+export const elementwiseFuncs = (): Func[] => [...WASM_BINARY.map(binaryFunc), reluFunc(), ...WASM_UNARY.map(unaryFunc)];
 /** the exported elementwise kernels */
 export interface ElementwiseKernels {
   readonly binary: { readonly [K in WasmBinary]: (d: number, a: number, b: number, rows: number, n: number, aRow: number, bRow: number, pattern: number) => void };
   readonly relu: (d: number, a: number, n: number) => void;
+  /** exp, log, tanh, sigmoid over rows (see wasm-transcendental) */
+  readonly unary: { readonly [K in WasmUnary]: (d: number, a: number, rows: number, n: number, aRow: number) => void };
 }
 /** the elementwise kernels from a module instance's exports */
 export const elementwiseExports = (exports: Readonly<Record<string, unknown>>): ElementwiseKernels => ({
   binary: Object.fromEntries(WASM_BINARY.map((op) => [op, exports[`ew_${op}`]])) as ElementwiseKernels['binary'],
   relu: exports['ew_relu'] as ElementwiseKernels['relu'],
+  unary: Object.fromEntries(WASM_UNARY.map((op) => [op, exports[`ew_${op}`]])) as ElementwiseKernels['unary'],
 });

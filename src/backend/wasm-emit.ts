@@ -169,3 +169,34 @@ export interface WasmApi {
 }
 /** the runtime's WebAssembly, or undefined where there is none */
 export const wasmApi: WasmApi | undefined = (globalThis as { readonly WebAssembly?: WasmApi }).WebAssembly;
+
+// More SIMD, for the transcendental loops (wasm-transcendental): constants, bit operations, lane
+// comparisons (all-ones / all-zeros lanes), the int -> float conversion and i32x4 arithmetic.
+/** v128.const of four f32 lanes, each `v` rounded to float32 */
+export const constF32x4 = (v: number): Code => [simd(0x0c), [...new Uint8Array(new Float32Array([v, v, v, v]).buffer)]];
+/** v128.const of four i32 lanes, each `v` (taken modulo 2^32) */
+export const constI32x4 = (v: number): Code => [simd(0x0c), [...new Uint8Array(new Int32Array([v, v, v, v]).buffer)]];
+/** bitwise a & b, a | b */
+export const and128 = (a: Code, b: Code): Code => [a, b, simd(0x4e)];
+export const or128 = (a: Code, b: Code): Code => [a, b, simd(0x50)];
+/** v128.bitselect: the bits of `a` where `mask` has ones, of `b` elsewhere */
+export const bitselect128 = (a: Code, b: Code, mask: Code): Code => [a, b, mask, simd(0x52)];
+/** f32x4 comparisons: all-ones lanes where true (every comparison with NaN is false but `ne`) */
+export const eqF32x4 = (a: Code, b: Code): Code => [a, b, simd(0x41)];
+export const ltF32x4 = (a: Code, b: Code): Code => [a, b, simd(0x43)];
+export const geF32x4 = (a: Code, b: Code): Code => [a, b, simd(0x46)];
+/** f32x4.abs: the sign bit cleared (NaN payloads kept) */
+export const absF32x4 = (a: Code): Code => [a, simd(0xe0)];
+/** f32x4.pmin / pmax: `b < a ? b : a` and `a < b ? b : a` (a NaN in `a` comes through, one in `b` does not) */
+export const pminF32x4 = (a: Code, b: Code): Code => [a, b, simd(0xea)];
+export const pmaxF32x4 = (a: Code, b: Code): Code => [a, b, simd(0xeb)];
+/** f32x4.convert_i32x4_s: each i32 lane to the nearest float */
+export const convertI32x4 = (a: Code): Code => [a, simd(0xfa)];
+/** i32x4 lane-wise add, sub; shifts by an i32 count (shr: arithmetic `S`, logical `U`) */
+export const addI32x4 = (a: Code, b: Code): Code => [a, b, simd(0xae)];
+export const subI32x4 = (a: Code, b: Code): Code => [a, b, simd(0xb1)];
+export const shlI32x4 = (a: Code, by: Code): Code => [a, by, simd(0xab)];
+export const shrSI32x4 = (a: Code, by: Code): Code => [a, by, simd(0xac)];
+export const shrUI32x4 = (a: Code, by: Code): Code => [a, by, simd(0xad)];
+/** signed i32 a > b (scalar) */
+export const gtS32 = (a: Code, b: Code): Code => [a, b, 0x4a];

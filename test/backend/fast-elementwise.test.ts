@@ -1,9 +1,10 @@
-/** @file The fast elementwise kernels against the reference on random shapes, layouts and dtypes: identical elements. */
+/** @file The fast elementwise kernels against the reference on random shapes, layouts and dtypes: identical elements (exp, log, tanh and sigmoid only below WASM_UNARY_FROM elements, as here; their wasm loops are held to an ulp bound in wasm-transcendental.test.ts). */
 import { describe, expect, it } from 'vitest';
 import type { BinaryOp, UnaryOp } from '../../src/backend/backend.js';
 import { fast } from '../../src/backend/fast.js';
 import { reference } from '../../src/backend/reference.js';
 import { fromStorage } from '../../src/backend/view.js';
+import { WASM_UNARY_FROM } from '../../src/backend/wasm-elementwise-run.js';
 import { withFloat64, type DType } from '../../src/dtype/index.js';
 import { LAYOUTS, expectSame, randomView, rng, thrown } from './fast-views.js';
 
@@ -92,6 +93,9 @@ describe('fast binary', () => {
 
 describe('fast unary and cast', () => {
   const next = rng(2);
+  it('the shapes below are small enough that exp, log, tanh and sigmoid stay on the JS loops, which are exact', () => {
+    expect(Math.max(...SHAPES.map((s) => s.reduce((a, d) => a * d, 1)))).toBeLessThan(WASM_UNARY_FROM);
+  });
   it.each(UNARY_OPS)('%s on float32 in every layout', (op) => {
     for (const shape of SHAPES) {
       for (const layout of LAYOUTS) {
