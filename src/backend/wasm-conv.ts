@@ -4,7 +4,7 @@ import type { GemmKernels } from './wasm-gemm.js';
 import { heap, helper, setResident } from './wasm-matmul.js';
 import { MAX_SHARED_CHUNKS } from './wasm-threads.js';
 import { windowCounts, type Window } from './reference-window.js';
-import { contiguous, empty, fromStorage, type View } from './view.js';
+import { contiguous, empty, type View } from './view.js';
 
 export const align16 = (n: number): number => (n + 15) & ~15;
 
@@ -14,8 +14,6 @@ const L1_BYTES = 1 << 15;
 export const CHUNK_WORK = 1 << 19;
 /** a batch of at least this many images is shared by whole images (at least 2 per thread: a late helper costs at most one) */
 export const MIN_IMAGES = 4;
-/** outputs of at least this many floats are allocated without zeroing (where the runtime can): every element is written */
-const UNZEROED_FROM = 1 << 14;
 /** chunks per shared call, at most: small enough that the last one keeps the other thread waiting little, each copied out as soon as it is done */
 export const MAX_CHUNKS = Math.min(32, MAX_SHARED_CHUNKS);
 
@@ -82,8 +80,7 @@ export const convWasm = (kern: GemmKernels, x: View, w: View, win: Window, threa
   const xc = contiguous(x), xs = xc.data as Float32Array;
   // raw images b0 .. b1 - 1 into memory
   const copyIn = (b0: number, b1: number): void => h.set(xs.subarray(xc.offset + b0 * raw, xc.offset + b1 * raw), (rawAt >> 2) + b0 * raw);
-  const o = output(batch * p.ho * p.wo * cout), c0 = cAt >> 2;
-  const out = fromStorage('float32', o, [batch, ...windowCounts(spatial, win), cout]);
+  const out = empty('float32', [batch, ...windowCounts(spatial, win), cout]), o = out.data as Float32Array, c0 = cAt >> 2;
   // output rows r0 .. r1 - 1 out of memory (each pixel's ldc floats hold its cout outputs)
   const copyOut = (r0: number, r1: number): void => {
     if (ldc === cout) { o.set(h.subarray(c0 + r0 * p.wo * cout, c0 + r1 * p.wo * cout), r0 * p.wo * cout); return; }
@@ -141,18 +138,6 @@ export const padTable = (p: Plane, hp: number, wp: number, ch: number): number[]
     zeros(at + left + cols, row - left - cols);
   }
   return t;
-};
-
-/**
- * A float32 array of n elements for the output, every one of which is written: on Node, memory
- * that is not zeroed first (Buffer.allocUnsafeSlow: a fresh ArrayBuffer of its own, so nothing
- * else shares it); elsewhere a plain Float32Array.
- */
-export const output = (n: number): Float32Array => {
-  const unsafe = (globalThis as { readonly Buffer?: { readonly allocUnsafeSlow?: (bytes: number) => Uint8Array } }).Buffer?.allocUnsafeSlow;
-  if (unsafe === undefined || n < UNZEROED_FROM) return new Float32Array(n);
-  const b = unsafe(4 * n);
-  return new Float32Array(b.buffer, b.byteOffset, n);
 };
 
 /** w [K·C, Cout] (any strides) as `panels` NR-wide panels of K·C rows at `base`, zero-padded past Cout */
