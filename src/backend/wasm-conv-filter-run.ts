@@ -7,6 +7,9 @@ import { heap, helper, setResident } from './wasm-matmul.js';
 import type { Window } from './reference-window.js';
 import { contiguous, empty, type View } from './view.js';
 
+/** bytes the chunks' partial sums of dw may take together (fewer, longer chunks for big kernels), unless two chunks need more */
+const PARTIAL_BYTES = 1 << 24;
+
 /**
  * dw [K·C, Cout] = patches(x) read as [rows, K·C], transposed, @ dy read as [rows, Cout], for
  * x [B, ...spatial, C] and dy [B, ...outs, Cout] on the wasm tiles; undefined (nothing done) for
@@ -29,7 +32,8 @@ export const convFilterWasm = (kern: GemmKernels, x: View, dy: View, win: Window
   const offs = new Int32Array(m);
   for (let ky = 0, r = 0; ky < p.kh; ky++) for (let kx = 0; kx < p.kw; kx++) for (let c = 0; c < ch; c++) offs[r++] = 4 * ((ky * p.dy * wp + kx * p.dx) * ch + c);
   const work = pixels * ldc * m, threaded = work >= threadsFrom ? helper(kern) : undefined;
-  const want = threaded === undefined || !threaded.ready() ? 1 : Math.min(MAX_CHUNKS, rows, Math.max(2, Math.floor(work / CHUNK_WORK)));
+  const want = threaded === undefined || !threaded.ready() ? 1
+    : Math.min(MAX_CHUNKS, rows, Math.max(2, Math.floor(work / CHUNK_WORK)), Math.max(2, Math.floor(PARTIAL_BYTES / (4 * m * ldc))));
   // chunks of whole images (fed one by one while the helper starts), of rows, or the one call here
   const byImages = want > 1 && batch >= MIN_IMAGES, per = Math.ceil(batch / Math.min(want, batch));
   const size = want === 1 ? rows : byImages ? per * p.ho : Math.ceil(rows / want), chunks = Math.ceil(rows / size);
