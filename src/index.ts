@@ -23,3 +23,4 @@ export * as optim from './optim/index.js';
 export { fit, progressBar, readLearningRate, trainStep, type Batch, type FitOptions, type FitResult, type Metric, type Progress, type Step, type StepResult, type TextSink } from './train/index.js';
 export * as io from './io/index.js';
 export * as analysis from './analysis/index.js';
+export { kernelInfo, type KernelInfo } from './backend/index.js';

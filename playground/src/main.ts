@@ -124,7 +124,9 @@ const handle = (m: ToMain): void => {
   switch (m.type) {
     case 'ready':
       chip('training in a Web Worker', true);
-      chip(m.env.webAssembly ? 'WebAssembly kernels' : 'no WebAssembly: JS kernels', m.env.webAssembly);
+      chip(m.env.kernels.wasmSimd ? `WebAssembly SIMD kernels${m.env.kernels.fusedMultiplyAdd ? ' with FMA' : ''}` : 'no WebAssembly SIMD: JS kernels', m.env.kernels.wasmSimd);
+      chip(m.env.kernels.threads === 2 ? 'two threads (a helper Web Worker)' : 'one thread', m.env.kernels.threads === 2);
+      ui.env.dataset['threads'] = String(m.env.kernels.threads);
       chip(m.env.sharedMemory ? 'cross-origin isolated (SharedArrayBuffer)' : 'not cross-origin isolated', m.env.sharedMemory);
       for (const b of [ui.toggle, ui.reset, ui.save]) b.disabled = false;
       document.body.dataset['ready'] = 'true';

@@ -40,6 +40,8 @@ export interface Environment {
   readonly sharedMemory: boolean;
   /** whether WebAssembly exists (the fast kernels need its SIMD) */
   readonly webAssembly: boolean;
+  /** what the kernels run on (shapegrad's kernelInfo): SIMD, fused multiply-add, threads (2 with the Web Worker helper) */
+  readonly kernels: { readonly wasmSimd: boolean; readonly fusedMultiplyAdd: boolean; readonly threads: 1 | 2 };
   /** how long generating the data took, ms */
   readonly dataMs: number;
 }

@@ -1,7 +1,7 @@
 /** @file The training worker: generates the digits, trains the CNN step by step (yielding to its message queue between steps), and reports progress, filters, feature maps and predictions to the page. */
 import * as E from 'fp-ts/lib/Either.js';
 import {
-  accuracy, fromArray, io, item, key, nn, optim, random, softmaxCrossEntropy, take, tensor, toArray, trainStep, type Tensor,
+  accuracy, fromArray, io, item, kernelInfo, key, nn, optim, random, softmaxCrossEntropy, take, tensor, toArray, trainStep, type Tensor,
 } from '../../src/index.js';
 import { digits } from '../../examples/data/digits.js';
 import { firstFilters, look, model, planesOf, type ModelState, type Params } from './model.js';
@@ -179,8 +179,21 @@ scope.onmessage = (event) => {
 const trainLabels = toArray(train.y), firstOf = (d: number) => trainLabels.indexOf(d);
 const examples = Array.from({ length: 10 }, (_, d) => planesOf(imageAt(train, firstOf(d))).data);
 send({ type: 'examples', images: { height: SIZE, width: SIZE, count: 10, data: Float32Array.from(examples.flatMap((e) => [...e])) } });
+/**
+ * Starts the kernels' helper thread (a second Web Worker over the shared wasm memory) and lets this
+ * worker's event loop run until it has booted, 3 s at most: a nested Web Worker starts only when its
+ * parent's loop turns, so waiting for it without yielding would never see it.
+ */
+const kernelsBooted = async () => {
+  for (let waited = 0; kernelInfo().threads === 1 && kernelInfo().sharedMemory && waited < 3000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+  const { wasmSimd, fusedMultiplyAdd, threads } = kernelInfo();
+  return { wasmSimd, fusedMultiplyAdd, threads };
+};
 send({
   type: 'ready',
-  env: { trainSize: TRAIN, testSize: TEST, sharedMemory: typeof SharedArrayBuffer !== 'undefined', webAssembly: 'WebAssembly' in globalThis, dataMs },
+  env: {
+    trainSize: TRAIN, testSize: TEST, sharedMemory: typeof SharedArrayBuffer !== 'undefined', webAssembly: 'WebAssembly' in globalThis, dataMs,
+    kernels: await kernelsBooted(),
+  },
 });
 showPictures();

@@ -5,3 +5,4 @@ export { reference } from './reference.js';
 export { fast } from './fast.js';
 export { windowCounts, type Window } from './reference-window.js';
 export { sumInto, writeInto } from './fast-accumulate.js';
+export { kernelInfo, type KernelInfo } from './wasm-matmul.js';

@@ -50,6 +50,32 @@ export const helperBooted = (ms: number): boolean => {
   return h?.ready() ?? false;
 };
 
+/** what the fast kernels run on in this runtime (see kernelInfo) */
+export interface KernelInfo {
+  /** WebAssembly SIMD kernels (else the JS loops) */
+  readonly wasmSimd: boolean;
+  /** relaxed-SIMD fused multiply-add in the products (Chromium; Node 22+, or 20 behind --experimental-wasm-relaxed-simd) */
+  readonly fusedMultiplyAdd: boolean;
+  /** the kernels' memory is shared (SharedArrayBuffer: Node, or a cross-origin isolated page) */
+  readonly sharedMemory: boolean;
+  /** 2 once the helper thread (a worker thread, or a Web Worker) has booted, else 1 */
+  readonly threads: 1 | 2;
+}
+/**
+ * What the fast kernels run on here. Asking starts the helper thread if this runtime can have one
+ * (it is otherwise started by the first big product) and waits at most `waitMs` for it to boot.
+ * @example kernelInfo({ waitMs: 2000 }) // { wasmSimd: true, fusedMultiplyAdd: false, sharedMemory: true, threads: 2 } on Node 20
+ */
+export const kernelInfo = (options: { readonly waitMs?: number } = {}): KernelInfo => {
+  const kern = wasmKernels();
+  return {
+    wasmSimd: kern !== undefined,
+    fusedMultiplyAdd: kern?.fused ?? false,
+    sharedMemory: typeof SharedArrayBuffer !== 'undefined' && kern?.memory.buffer instanceof SharedArrayBuffer,
+    threads: helperBooted(options.waitMs ?? 0) ? 2 : 1,
+  };
+};
+
 /**
  * The JS array whose exact contents (all of it) sit at address 0 of the kernels' memory: patches
  * leaves its output there, so that the product that takes it next (a convolution's) reads it in

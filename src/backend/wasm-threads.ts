@@ -1,4 +1,5 @@
 /** @file The second core: one worker thread running the wasm gemm or convolution over the same shared memory, sharing a call's chunks with the caller through Atomics. */
+import { canBlock, spawnWorker } from './wasm-spawn.js';
 import { CONV_HEAD, type ConvArgs } from './wasm-conv-kernels.js';
 import { FILTER_HEAD, type FilterArgs } from './wasm-conv-filter.js';
 import { MR, NR, type GemmArgs, type GemmKernels } from './wasm-gemm.js';
@@ -55,11 +56,10 @@ const SPIN_MS = 0.1;
 /** how long the caller waits for the helper's last chunk before giving up (a stuck worker must not hang the process silently) */
 const TIMEOUT_MS = 60_000;
 
-// Plain JavaScript for `new Worker(..., { eval: true })` (no require or import: it runs whether
-// eval'd code is CommonJS or a module): it instantiates the module over the shared memory, says
-// it is ready, and on each posted job claims chunks while the job's claim tag is still current.
-const WORKER_SOURCE = `
-const { workerData } = process.getBuiltinModule('node:worker_threads');
+// The worker's body, plain JavaScript (no require or import: it runs as an eval'd Node worker or
+// a Web Worker; wasm-spawn.ts gives it `workerData`): it instantiates the module over the shared
+// memory, says it is ready, and on each posted job claims chunks while the job's claim tag is current.
+const WORKER_BODY = `
 const { module, memory, control } = workerData;
 const { gemm, conv, convFilter } = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctl = new Int32Array(control);
@@ -95,16 +95,6 @@ for (let seen = 0; ; ) {
 }
 `;
 
-/** the part of node:worker_threads used here */
-interface WorkerThreads {
-  readonly Worker: new (source: string, options: { readonly eval: true; readonly execArgv: readonly string[]; readonly workerData: unknown }) => { unref(): void };
-}
-/** node:worker_threads where the runtime has it (Node), looked up at run time so other runtimes load this file too */
-const workerThreads = (): WorkerThreads | undefined => {
-  const proc = (globalThis as { readonly process?: { readonly getBuiltinModule?: (id: string) => unknown } }).process;
-  return proc?.getBuiltinModule?.('node:worker_threads') as WorkerThreads | undefined;
-};
-
 /** chunk `i` of a shared call, on this thread's kernels */
 const chunk = (kern: GemmKernels, job: Job, i: number): void => {
   if (job.kind === 'conv') {
@@ -125,18 +115,17 @@ const chunk = (kern: GemmKernels, job: Job, i: number): void => {
 };
 
 /**
- * A helper thread over the kernels' memory, or undefined when it is not shared (no
- * SharedArrayBuffer) or there are no worker threads. The worker is unref'd: it never keeps the
- * process alive, and it idles in Atomics.wait between jobs.
+ * A helper thread over the kernels' memory: a worker thread in Node, a Web Worker in browsers.
+ * Undefined when the memory is not shared (no SharedArrayBuffer: a page that is not cross-origin
+ * isolated), when this thread may not block in Atomics.wait (a browser's main thread: train in a
+ * worker to get both cores), or when the runtime has no workers. A Node worker is unref'd: it
+ * never keeps the process alive; the helper idles in Atomics.wait between jobs.
  */
 export const startHelper = (kern: GemmKernels): Helper | undefined => {
-  const threads = workerThreads();
-  if (threads === undefined || typeof SharedArrayBuffer === 'undefined' || !(kern.memory.buffer instanceof SharedArrayBuffer)) return undefined;
+  if (typeof SharedArrayBuffer === 'undefined' || !(kern.memory.buffer instanceof SharedArrayBuffer) || !canBlock()) return undefined;
   const control = new SharedArrayBuffer(4 * WORDS);
   const ctl = new Int32Array(control);
-  // no inherited loader flags (--import, --input-type): the source is plain JavaScript
-  const worker = new threads.Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { module: kern.module, memory: kern.memory, control } });
-  worker.unref();
+  if (!spawnWorker(WORKER_BODY, { module: kern.module, memory: kern.memory, control })) return undefined;
   let posted = 0;
   return {
     ready: () => Atomics.load(ctl, READY) === 1,

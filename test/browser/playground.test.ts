@@ -78,13 +78,16 @@ describe.skipIf(skip)('the playground in a real browser', () => {
     }
   });
 
-  it('loads cross-origin isolated, with the data generated in the worker', async () => {
+  it('loads cross-origin isolated, with the data generated in the worker and the kernels on two threads', async () => {
     const url = server!.resolvedUrls?.local[0];
     expect(url).toBeDefined();
     await page.goto(url!);
     await page.locator('body[data-ready="true"]').waitFor({ timeout: 30_000 });
     expect(await page.evaluate('globalThis.crossOriginIsolated')).toBe(true);
     expect(await page.locator('#env').textContent()).toContain('cross-origin isolated (SharedArrayBuffer)');
+    // the kernels' helper thread: a second Web Worker over the shared wasm memory (Chromium also has relaxed-SIMD FMA)
+    expect(await page.locator('#env').getAttribute('data-threads')).toBe('2');
+    expect(await page.locator('#env').textContent()).toContain('WebAssembly SIMD kernels with FMA');
     expect(Number(await page.getByTestId('filters').getAttribute('width'))).toBeGreaterThan(0); // drawn from the worker's first report
     expect(problems).toEqual([]);
   });
