@@ -25,8 +25,10 @@ export type ReduceOp = 'sum' | 'prod' | 'max' | 'min';
  * fine) and never written; every output is a fresh contiguous view. Shapes have been checked
  * by the caller (shape rules live in shape/), so kernels only assert what they rely on.
  * Float math is done in float64 and rounded on store; reductions accumulate in float64. (The
- * fast backend's matmul sums float32 products in float32 SIMD lanes, as BLAS does; on float64
- * storage, which checkGrad uses, it sums in float64.)
+ * fast backend's matmul and convolutions sum float32 products in float32 SIMD lanes, as BLAS
+ * does, and its exp, log, tanh and sigmoid of float32 runs of 64 elements or more are SIMD
+ * polynomials within 2 ulp of the correctly rounded result; on float64 storage, which checkGrad
+ * uses, both are computed in float64 as the reference does.)
  * Integer semantics (wrapping mul, integer pow/mod) follow the *output* dtype: `binary` with
  * out 'int32' assumes integer inputs, and 'div' has no int32 form (callers cast to float32).
  */

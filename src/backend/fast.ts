@@ -1,4 +1,4 @@
-/** @file The fast backend: the reference kernels with faster ones swapped in where they pay (bit-identical results but the SIMD matmul's float32 sums). */
+/** @file The fast backend: the reference kernels with faster ones swapped in where they pay (bit-identical results but for float32 sums in the SIMD matmul and convolutions, and exp/log/tanh/sigmoid within 2 ulp on float32 from 64 elements). */
 import type { Backend } from './backend.js';
 import { binary, cast, unary, where } from './fast-elementwise.js';
 import { conv, convFilter } from './fast-conv.js';
