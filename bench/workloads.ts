@@ -3,6 +3,7 @@
  * the deterministic inputs and initial parameters every library receives (the same numbers, as
  * Float32Arrays with their shapes, so that each library's first loss can be compared).
  */
+import { mulberry32 } from '../test/helpers/mulberry32.js';
 
 export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W4' | 'W5' | 'W6' | 'W7';
 export const WORKLOAD_IDS: readonly WorkloadId[] = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7'];
@@ -60,21 +61,10 @@ export const WORKLOADS: Readonly<Record<WorkloadId, WorkloadSpec>> = {
 
 // ---- deterministic numbers ---------------------------------------------------------------------------
 
-/** mulberry32: a small seeded generator of uniform floats in [0, 1) */
-const uniform01 = (seed: number): (() => number) => {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
 const numel = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 class Gen {
   private readonly u: () => number;
-  constructor(seed: number) { this.u = uniform01(seed); }
+  constructor(seed: number) { this.u = mulberry32(seed); }
   /** uniform in [-scale, scale) */
   uniform(shape: readonly number[], scale: number): Arr {
     const data = new Float32Array(numel(shape));

@@ -1,5 +1,6 @@
 /** @file Gradient checks of every primitive and composite op against float64 central differences: one spec table. */
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../helpers/mulberry32.js';
 import { checkGrad, customVjp, grad } from '../../src/autodiff/index.js';
 import {
   abs, add, argmax, argsort, atan2, broadcastTo, cast, ceil, clip, concat, conv1d, conv2d, cos, cumsum, div, dot, einsum, erf, exp,
@@ -12,12 +13,7 @@ import {
 // ---- deterministic inputs -----------------------------------------------------------------------
 
 /** mulberry32: a tiny seeded generator, so that every run checks the same points */
-const generator = (seed: number) => (): number => {
-  let t = (seed = (seed + 0x6d2b79f5) | 0);
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const generator = mulberry32;
 const draw = generator(0x5eed);
 const numel = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 const make = <const S extends readonly number[]>(shape: S, values: readonly number[]): Tensor<[...S]> => {

@@ -3,18 +3,10 @@ import { expect } from 'vitest';
 import { allocate, withFloat64, type DType } from '../../src/dtype/index.js';
 import type { View } from '../../src/backend/view.js';
 import { read } from './fixtures.js';
+import { mulberry32 } from '../helpers/mulberry32.js';
 
 /** a seeded uniform generator in [0, 1) (mulberry32), so failures reproduce */
-export const rng = (seed: number): (() => number) => {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
+export const rng = mulberry32;
 
 /** how a view lays its elements out in storage */
 export type Layout = 'contiguous' | 'transposed' | 'sliced' | 'broadcast' | 'float64';
