@@ -10,7 +10,7 @@ import {
 } from './attention.js';
 import { dense, dropout, type DenseParams } from './basic.js';
 import * as init from './initializers.js';
-import { defineLayer, requireDType, statelessLayer, type Context, type Layer, type ShapeFn } from './layer.js';
+import { childContext, defineLayer, requireDType, statelessLayer, type Context, type Layer, type ShapeFn } from './layer.js';
 import { layerNorm, type AffineParams } from './normalization.js';
 
 type T = AnyTensor;
@@ -108,19 +108,23 @@ const blockParts = (name: string, embed: number, heads: number, ff: number, o: T
   const ff1 = dense(embed, ff), ff2 = dense(ff, embed);
   const activation: Sub = act === 'relu' ? (x) => relu(x) as T : gelu() as Sub;
   const drop = (x: T, ctx: Context): T => (rate > 0 && ctx.mode === 'train' ? dropout(rate).run(null, null, x, ctx)[0] : x);
-  /** pre: x + f(LN(x)); post: LN(x + f(x)) */
-  const residual = (lnParams: unknown, x: T, f: Sub): T => {
-    const normed = (y: T): T => ln.run(lnParams as never, null, y, { mode: 'eval' })[0];
+  /** pre: x + f(LN(x)); post: LN(x + f(x)); the norm reports under its params' key (an observer sees every sub-layer) */
+  const residual = (lnParams: unknown, x: T, f: Sub, ctx: Context, normKey: string): T => {
+    const normed = (y: T): T => ln.run(lnParams as never, null, y, childContext(ctx, normKey))[0];
     return norm === 'pre' ? add(x, f(normed(x))) as T : normed(add(x, f(x)) as T);
   };
   /** dropout(ff2(dropout(act(ff1(x))))); draws i and i + 1 */
   const feedForward = (p1: unknown, p2: unknown, x: T, ctx: Context, i: number): T => {
-    const hidden = drop(activation(ff1.run(p1 as never, null, x, ctx)[0]), nth(ctx, i));
-    return drop(ff2.run(p2 as never, null, hidden, ctx)[0], nth(ctx, i + 1));
+    const hidden = drop(activation(ff1.run(p1 as never, null, x, childContext(ctx, 'ff1'))[0]), nth(ctx, i));
+    return drop(ff2.run(p2 as never, null, hidden, childContext(ctx, 'ff2'))[0], nth(ctx, i + 1));
   };
-  /** dropout(attention(...)); draws i (the weights) and i + 1 (the output) */
-  const attention = (attend: Attend, p: unknown, inputs: AttendInputs<Shape, Shape, Shape, false>, ctx: Context, i: number): T =>
-    drop(attend(p, inputs, nth(ctx, i)).output, nth(ctx, i + 1));
+  /** dropout(attention(...)); draws i (the weights) and i + 1 (the output); the attention's output is reported under its params' key */
+  const attention = (attend: Attend, p: unknown, inputs: AttendInputs<Shape, Shape, Shape, false>, ctx: Context, i: number, key: string): T => {
+    const { output } = attend(p, inputs, nth(ctx, i));
+    const inner = childContext(ctx, key);
+    inner.observe?.(inner.path ?? key, 'multiHeadAttention', output);
+    return drop(output, nth(ctx, i + 1));
+  };
   return {
     ln, selfAttention, crossAttention, ff1, ff2, residual, feedForward, attention,
     self: selfAttention.attend as Attend, cross: crossAttention.attend as Attend,
@@ -148,8 +152,8 @@ export const transformerEncoderBlock = <const E extends number, const H extends 
   type P = EncoderBlockParams<E, F>;
   const encodeWith = (p: P, x: T, masks: EncodeOptions, ctx: Context): T => {
     checkInput(name, x, e);
-    const h = b.residual(p.norm1, x, (y) => b.attention(b.self, p.attention, { query: y as Tensor<Shape>, ...masksOf(masks) }, ctx, 0));
-    return b.residual(p.norm2, h, (y) => b.feedForward(p.ff1, p.ff2, y, ctx, 2));
+    const h = b.residual(p.norm1, x, (y) => b.attention(b.self, p.attention, { query: y as Tensor<Shape>, ...masksOf(masks) }, ctx, 0, 'attention'), ctx, 'norm1');
+    return b.residual(p.norm2, h, (y) => b.feedForward(p.ff1, p.ff2, y, ctx, 2), ctx, 'norm2');
   };
   const layer = defineLayer<SelfAttentionFn<E, 'transformerEncoderBlock'>, P>(`${name}(${e}, ${heads}, ${ff})`,
     (key) => {
@@ -178,14 +182,14 @@ export const transformerDecoderBlock = <const E extends number, const H extends 
   type P = DecoderBlockParams<E, F>;
   const decodeWith = (p: P, x: T, memory: T | undefined, o: DecodeOptions, ctx: Context): T => {
     checkInput(name, x, e);
-    let h = b.residual(p.norm1, x, (y) => b.attention(b.self, p.selfAttention, { query: y as Tensor<Shape>, ...masksOf(o) }, ctx, 0));
+    let h = b.residual(p.norm1, x, (y) => b.attention(b.self, p.selfAttention, { query: y as Tensor<Shape>, ...masksOf(o) }, ctx, 0, 'selfAttention'), ctx, 'norm1');
     if (memory !== undefined) {
       checkInput(`${name} memory`, memory, e);
       const masks = { ...(o.memoryMask && { mask: o.memoryMask }), ...(o.memoryKeyMask && { keyMask: o.memoryKeyMask }) };
       const mem = memory as Tensor<Shape>;
-      h = b.residual(p.norm2, h, (y) => b.attention(b.cross, p.crossAttention, { query: y as Tensor<Shape>, key: mem, value: mem, ...masks }, ctx, 2));
+      h = b.residual(p.norm2, h, (y) => b.attention(b.cross, p.crossAttention, { query: y as Tensor<Shape>, key: mem, value: mem, ...masks }, ctx, 2, 'crossAttention'), ctx, 'norm2');
     }
-    return b.residual(p.norm3, h, (y) => b.feedForward(p.ff1, p.ff2, y, ctx, 4));
+    return b.residual(p.norm3, h, (y) => b.feedForward(p.ff1, p.ff2, y, ctx, 4), ctx, 'norm3');
   };
   const layer = defineLayer<SelfAttentionFn<E, 'transformerDecoderBlock'>, P>(`${name}(${e}, ${heads}, ${ff})`,
     (key) => {

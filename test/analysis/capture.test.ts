@@ -102,3 +102,29 @@ describe('firstNonFinite', () => {
     expect(firstNonFinite(m, [dense, null], x)).toBeUndefined();
   });
 });
+
+describe('capture inside transformer blocks', () => {
+  const E = 8, F = 16;
+  const x = tensor(Array.from({ length: 2 }, (_, b) => Array.from({ length: 3 }, (_, t) => Array.from({ length: E }, (_, e) => Math.sin(1 + b * 7 + t * 3 + e)))));
+  it('an encoder block reports its norms, attention and feed-forward layers under their params keys, consistent with its output', () => {
+    const net = nn.serial(nn.transformerEncoderBlock(E, 2, F, { norm: 'pre', activation: 'relu' }));
+    const p = net.init(key(5));
+    const { output, activations } = capture(net)(p, x);
+    for (const k of ['norm1', 'attention', 'norm2', 'ff1', 'ff2']) expect(activations[`0.${k}`], k).toBeDefined();
+    expect(activations['0.ff1'].shape).toEqual([2, 3, F]);
+    // pre-norm: h = x + attention(LN1(x)), y = h + ff2(relu(ff1(LN2(h))))
+    const h = vals(x).map((v, i) => v + vals(activations['0.attention'])[i]!);
+    close(vals(output), h.map((v, i) => v + vals(activations['0.ff2'])[i]!));
+    // norm2 normalizes h: each row has mean 0 (its gain and bias start at 1 and 0)
+    const n2 = vals(activations['0.norm2']);
+    for (let r = 0; r < 6; r++) expect(Math.abs(n2.slice(r * E, (r + 1) * E).reduce((a, b) => a + b, 0))).toBeLessThan(1e-4);
+    // ff1's output is the dense map before the activation: some entries negative
+    expect(vals(activations['0.ff1']).some((v) => v < 0)).toBe(true);
+  });
+  it('a decoder block used as a layer reports its self-attention, norms and feed-forward', () => {
+    const net = nn.serial(nn.transformerDecoderBlock(E, 2, F));
+    const { activations } = capture(net)(net.init(key(6)), x);
+    for (const k of ['norm1', 'selfAttention', 'norm3', 'ff1', 'ff2']) expect(activations[`0.${k}`], k).toBeDefined();
+    expect(activations['0.crossAttention']).toBeUndefined(); // no memory: the cross-attention sub-block does not run
+  });
+});
