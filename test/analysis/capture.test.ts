@@ -111,7 +111,7 @@ describe('capture inside transformer blocks', () => {
     const p = net.init(key(5));
     const { output, activations } = capture(net)(p, x);
     for (const k of ['norm1', 'attention', 'norm2', 'ff1', 'ff2']) expect(activations[`0.${k}`], k).toBeDefined();
-    expect(activations['0.ff1'].shape).toEqual([2, 3, F]);
+    expect(activations['0.ff1']!.shape).toEqual([2, 3, F]);
     // pre-norm: h = x + attention(LN1(x)), y = h + ff2(relu(ff1(LN2(h))))
     const h = vals(x).map((v, i) => v + vals(activations['0.attention'])[i]!);
     close(vals(output), h.map((v, i) => v + vals(activations['0.ff2'])[i]!));
