@@ -3,6 +3,7 @@ import { numel } from '../shape/index.js';
 import { gemmPacked, packedLength, packPanels, type Strided } from './fast-gemm.js';
 import { broadcasts } from './fast-plan.js';
 import * as ref from './reference-matmul.js';
+import { matmulBatchWasm } from './wasm-batch.js';
 import { matmulWasm, wasmKernels } from './wasm-matmul.js';
 import { broadcastStrides, empty, offsets, reshaped, reshapeStrides, type View } from './view.js';
 
@@ -48,10 +49,16 @@ const matmulJs = (a: View, b: View, job: MatmulJob, out: View): void => {
 /** the last two strides of a view: (row, column) steps of its matrices */
 const steps = (v: View): readonly [number, number] => [v.strides[v.shape.length - 2]!, v.strides[v.shape.length - 1]!];
 
-/** which matmul kernel runs: WebAssembly SIMD (where the runtime has it) or the JS one, and from how many multiply-adds a product is split across two threads */
+/**
+ * which matmul kernel runs: WebAssembly SIMD (where the runtime has it) or the JS one; from how
+ * many multiply-adds a product (or a batch of them, by whole entries) is split across two threads;
+ * and below how many multiply-adds per entry a batch is placed all at once and run entry by entry
+ * (default `threadsFrom`: entries that would not be split themselves)
+ */
 export interface MatmulOptions {
   readonly wasm: boolean;
   readonly threadsFrom: number;
+  readonly batchBelow?: number;
 }
 /**
  * A product of 2^20 multiply-adds takes about 50 us on one core; handing the helper its chunks
@@ -66,15 +73,17 @@ const THREADS_FROM = 1 << 20;
  * kernel (float64 sums in the reference's order: its results); int32 and everything the reference
  * rejects run on the reference kernel.
  */
-export const makeMatmul = ({ wasm, threadsFrom }: MatmulOptions) => {
+export const makeMatmul = ({ wasm, threadsFrom, batchBelow = threadsFrom }: MatmulOptions) => {
   const run = (a: View, b: View, batch: readonly number[]): View => {
     const job = matmulJob(a, b, batch);
     if (job === undefined) return ref.matmul(a, b, batch);
     const out = empty('float32', [...batch, job.m, job.n]);
     if (numel(out.shape) === 0 || job.k === 0) return out;
     const kern = wasm ? wasmKernels() : undefined;
-    const onWasm = kern !== undefined && a.data instanceof Float32Array && b.data instanceof Float32Array && out.data instanceof Float32Array
-      && matmulWasm(kern, a.data, steps(a), b.data, steps(b), job, out.data, threadsFrom);
+    const onWasm = kern !== undefined && a.data instanceof Float32Array && b.data instanceof Float32Array && out.data instanceof Float32Array && (
+      (job.aStarts.length > 1 && job.m * job.k * job.n < batchBelow
+        && matmulBatchWasm(kern, a.data, steps(a), b.data, steps(b), job, out.data, numel(out.shape) * job.k >= threadsFrom))
+      || matmulWasm(kern, a.data, steps(a), b.data, steps(b), job, out.data, threadsFrom));
     if (!onWasm) matmulJs(a, b, job, out);
     return out;
   };

@@ -11,14 +11,27 @@ export interface Split {
   readonly count: number;
 }
 /**
- * One kernel call to share: a gemm call cut by `split`, or a convolution's (or its kernel
- * gradient's) output rows (args' first .. first + count - 1) cut into `chunks` runs of `size` rows.
+ * A batch of gemm calls alike but for their addresses: the gemm arguments (a, b and c unused),
+ * then the byte address of an int32 table of each entry's (a, b, c), then the number of entries.
+ */
+export type BatchArgs = readonly [...GemmArgs, table: number, entries: number];
+/**
+ * One kernel call to share: a gemm call cut by `split`; a convolution's (or its kernel
+ * gradient's) output rows (args' first .. first + count - 1) cut into `chunks` runs of `size` rows;
+ * or a batch's entries cut into `chunks` runs of `size` entries.
  */
 export type Job =
   | { readonly kind: 'gemm'; readonly args: GemmArgs; readonly split: Split }
   | { readonly kind: 'conv'; readonly args: ConvArgs; readonly size: number; readonly chunks: number }
-  | { readonly kind: 'filter'; readonly args: FilterArgs; readonly size: number; readonly chunks: number };
-const KINDS = { gemm: 0, conv: 1, filter: 2 } as const;
+  | { readonly kind: 'filter'; readonly args: FilterArgs; readonly size: number; readonly chunks: number }
+  | { readonly kind: 'batch'; readonly args: BatchArgs; readonly size: number; readonly chunks: number };
+const KINDS = { gemm: 0, conv: 1, filter: 2, batch: 3 } as const;
+
+/** entries [from, to) of a batch (see BatchArgs) on this thread's kernels; `table` views the entries' (a, b, c) addresses */
+export const runEntries = (kern: GemmKernels, args: GemmArgs, table: Int32Array, from: number, to: number): void => {
+  const [, aRow, aCol, aTile, , bK, bPanel, , cRow, m, k, panels] = args;
+  for (let p = from; p < to; p++) kern.gemm(table[3 * p]!, aRow, aCol, aTile, table[3 * p + 1]!, bK, bPanel, table[3 * p + 2]!, cRow, m, k, panels);
+};
 
 /**
  * A helper thread: `ready` once it has booted (until then, and for good if it never boots, the
@@ -43,7 +56,7 @@ export const MAX_SHARED_CHUNKS = 64;
 
 // the control words: [0] the job number posted, [1] 1 once the helper has booted, [2] its status
 // (0 ok, 1 threw), [3] the claim word (job tag << 16 | next chunk), [4] chunks finished, [5] the
-// kind (0 gemm, 1 conv, 2 filter), [6] chunks, [7] chunk size, [8] by rows (gemm), [9] chunks whose inputs are
+// kind (0 gemm, 1 conv, 2 filter, 3 batch), [6] chunks, [7] chunk size, [8] by rows (gemm), [9] chunks whose inputs are
 // in (fed), then the arguments, then per chunk the number of the job in which the helper last finished it
 const POSTED = 0, READY = 1, STATUS = 2, CLAIM = 3, FINISHED = 4, KIND = 5, COUNT = 6, SIZE = 7, BY_ROWS = 8, FED = 9, ARGS = 10;
 const DONE = ARGS + Math.max(CONV_HEAD, FILTER_HEAD) + 2, WORDS = DONE + MAX_SHARED_CHUNKS;
@@ -82,6 +95,10 @@ for (let seen = 0; ; ) {
     for (let fed = Atomics.load(ctl, ${FED}); fed <= i; fed = Atomics.load(ctl, ${FED})) Atomics.wait(ctl, ${FED}, fed);
     try {
       if (kind === 1) conv(...args.subarray(0, ${CONV_HEAD}), args[${CONV_HEAD}] + s, Math.min(size, args[${CONV_HEAD + 1}] - s));
+      else if (kind === 3) {
+        const table = new Int32Array(memory.buffer, args[12], 3 * args[13]);
+        for (let p = s, to = Math.min(s + size, args[13]); p < to; p++) gemm(table[3 * p], aRow, aCol, aTile, table[3 * p + 1], bK, bPanel, table[3 * p + 2], cRow, m, k, panels);
+      }
       else if (kind === 2) convFilter(...args.subarray(0, ${FILTER_HEAD}), args[${FILTER_HEAD}] + s, Math.min(size, args[${FILTER_HEAD + 1}] - s));
       else if (byRows) gemm(a + (s / ${MR}) * aTile, aRow, aCol, aTile, b, bK, bPanel, c + s * cRow, cRow, Math.min(size, m - s), k, panels);
       else gemm(a, aRow, aCol, aTile, b + s * bPanel, bK, bPanel, c + s * ${NR * 4}, cRow, m, k, Math.min(size, panels - s));
@@ -101,6 +118,11 @@ const chunk = (kern: GemmKernels, job: Job, i: number): void => {
     const [x, image, outRow, ho, wo, aRow, table, runs, b, bPanel, panels, per, c, cRow, padTable, padRuns, raw, rawImage, first, rows] = job.args;
     const s = i * job.size;
     kern.conv(x, image, outRow, ho, wo, aRow, table, runs, b, bPanel, panels, per, c, cRow, padTable, padRuns, raw, rawImage, first + s, Math.min(job.size, rows - s));
+    return;
+  }
+  if (job.kind === 'batch') {
+    const [a, aRow, aCol, aTile, b, bK, bPanel, c, cRow, m, k, panels, table, entries] = job.args, s = i * job.size;
+    runEntries(kern, [a, aRow, aCol, aTile, b, bK, bPanel, c, cRow, m, k, panels], new Int32Array(kern.memory.buffer, table, 3 * entries), s, Math.min(s + job.size, entries));
     return;
   }
   if (job.kind === 'filter') {
