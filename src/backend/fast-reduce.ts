@@ -7,7 +7,8 @@ import { empty, type View } from './view.js';
 
 /**
  * Folds a block of `rows` x `n` elements of `x` into `acc`. Where the accumulator's element step
- * is 0 (the innermost axis is reduced) a row folds into a local and is stored once; where its row
+ * is 0 (the innermost axis is reduced) a row folds into a local and is stored once (sums and
+ * max: four rows side by side, so that their chains of dependent operations overlap); where its row
  * step is 0 (rows reduced onto one row: column sums, pooling windows) the hot folds walk four
  * columns at a time down the rows in locals. Every accumulator still takes its elements in the
  * reference's order.
@@ -26,7 +27,15 @@ const sumFloat: FoldLoop = (acc, ai, ar, ac, rows, n, x, xi, xr, xc) => {
     for (; j < n; j++) { let s = acc[ai + j * ac]!; for (let r = 0, p = xi + j * xc; r < rows; r++, p += xr) s += x[p]!; acc[ai + j * ac] = s; }
     return;
   }
-  for (let r = 0; r < rows; r++, ai += ar, xi += xr) {
+  let r = 0;
+  if (ac === 0 && ar !== 0) { // rows fold into distinct accumulators: four rows at a time, each still in order, so that four chains of adds overlap
+    for (; r + 4 <= rows; r += 4, ai += 4 * ar, xi += 4 * xr) {
+      let s0 = acc[ai]!, s1 = acc[ai + ar]!, s2 = acc[ai + 2 * ar]!, s3 = acc[ai + 3 * ar]!;
+      for (let j = 0, p = xi; j < n; j++, p += xc) { s0 += x[p]!; s1 += x[p + xr]!; s2 += x[p + 2 * xr]!; s3 += x[p + 3 * xr]!; }
+      acc[ai] = s0; acc[ai + ar] = s1; acc[ai + 2 * ar] = s2; acc[ai + 3 * ar] = s3;
+    }
+  }
+  for (; r < rows; r++, ai += ar, xi += xr) {
     if (ac === 0) { let s = acc[ai]!; for (let j = 0, p = xi; j < n; j++, p += xc) s += x[p]!; acc[ai] = s; }
     else for (let j = 0, p = xi, q = ai; j < n; j++, p += xc, q += ac) acc[q] = acc[q]! + x[p]!;
   }
@@ -74,7 +83,21 @@ const max: FoldLoop = (acc, ai, ar, ac, rows, n, x, xi, xr, xc) => {
     }
     return;
   }
-  for (let r = 0; r < rows; r++, ai += ar, xi += xr) {
+  let r = 0;
+  if (ac === 0 && ar !== 0) { // rows fold into distinct accumulators: four rows at a time, as sumFloat
+    for (; r + 4 <= rows; r += 4, ai += 4 * ar, xi += 4 * xr) {
+      let s0 = acc[ai]!, s1 = acc[ai + ar]!, s2 = acc[ai + 2 * ar]!, s3 = acc[ai + 3 * ar]!;
+      for (let j = 0, p = xi; j < n; j++, p += xc) {
+        const v0 = x[p]!, v1 = x[p + xr]!, v2 = x[p + 2 * xr]!, v3 = x[p + 3 * xr]!;
+        if (v0 >= s0 || v0 !== v0) s0 = Math.max(s0, v0);
+        if (v1 >= s1 || v1 !== v1) s1 = Math.max(s1, v1);
+        if (v2 >= s2 || v2 !== v2) s2 = Math.max(s2, v2);
+        if (v3 >= s3 || v3 !== v3) s3 = Math.max(s3, v3);
+      }
+      acc[ai] = s0; acc[ai + ar] = s1; acc[ai + 2 * ar] = s2; acc[ai + 3 * ar] = s3;
+    }
+  }
+  for (; r < rows; r++, ai += ar, xi += xr) {
     if (ac === 0) {
       let s = acc[ai]!;
       for (let j = 0, p = xi; j < n; j++, p += xc) { const v = x[p]!; if (v >= s || v !== v) s = Math.max(s, v); }

@@ -37,6 +37,14 @@ describe('fast reduce', () => {
     const windows = { ...p, shape: [2, 4, 4, 2, 2, 3], strides: [48, 12, 3, 0, 0, 1] };
     expectSame(fast.reduce('max', windows, [3, 4]), reference.reduce('max', windows, [3, 4]), 'pool');
   });
+  it.each(['sum', 'max'] as const)('%s over the last axis of many rows (folded four rows at a time), in every layout', (op) => {
+    for (const shape of [[9, 130], [2, 7, 33], [4, 4, 4, 5], [13, 1], [6, 3, 2]]) {
+      for (const layout of LAYOUTS) {
+        const x = randomView(next, shape, 'float32', layout), axes = [shape.length - 1];
+        expectSame(fast.reduce(op, x, axes), reference.reduce(op, x, axes), `${op} ${layout} ${JSON.stringify(shape)}`);
+      }
+    }
+  });
   it('throws what the reference throws (unsorted axes)', () => {
     const x = randomView(next, [2, 3], 'float32', 'contiguous');
     const want = thrown(() => reference.reduce('sum', x, [1, 0]));
