@@ -37,11 +37,13 @@ describe('fast reduce', () => {
     const windows = { ...p, shape: [2, 4, 4, 2, 2, 3], strides: [48, 12, 3, 0, 0, 1] };
     expectSame(fast.reduce('max', windows, [3, 4]), reference.reduce('max', windows, [3, 4]), 'pool');
   });
-  it.each(['sum', 'max'] as const)('%s over the last axis of many rows (folded four rows at a time), in every layout', (op) => {
-    for (const shape of [[9, 130], [2, 7, 33], [4, 4, 4, 5], [13, 1], [6, 3, 2]]) {
+  it.each(['sum', 'max'] as const)('%s of many rows (folded four rows at a time) and of many columns (eight at a time), in every layout', (op) => {
+    for (const shape of [[9, 130], [2, 7, 33], [4, 4, 4, 5], [13, 1], [6, 3, 2], [5, 23]]) {
       for (const layout of LAYOUTS) {
-        const x = randomView(next, shape, 'float32', layout), axes = [shape.length - 1];
-        expectSame(fast.reduce(op, x, axes), reference.reduce(op, x, axes), `${op} ${layout} ${JSON.stringify(shape)}`);
+        const x = randomView(next, shape, 'float32', layout);
+        for (const axes of [[shape.length - 1], [0], shape.slice(1).map((_, i) => i)]) {
+          expectSame(fast.reduce(op, x, axes), reference.reduce(op, x, axes), `${op} ${layout} ${JSON.stringify(shape)} over ${JSON.stringify(axes)}`);
+        }
       }
     }
   });
