@@ -1,7 +1,6 @@
 /** @file Batches of small products on the WebAssembly SIMD tiles: every entry's operands placed with one copy each, then whole entries shared between this thread and the helper. */
 import type { MatmulJob } from './fast-matmul.js';
-import { MR, NR, type GemmArgs, type GemmKernels } from './wasm-gemm.js';
-import { runEntries } from './wasm-threads.js';
+import { MR, NR, type GemmBatchArgs, type GemmKernels } from './wasm-gemm.js';
 import { heap, helper, setResident } from './wasm-matmul.js';
 
 /** a storage span at most this many times the elements it holds is copied whole (as wasm-matmul's SPAN_SLACK) */
@@ -13,6 +12,8 @@ const DIRECT_ROWS = 256;
 const MAX_CHUNKS = 16;
 /** multiply-adds per chunk, at least: a helper that starts the last chunk late keeps this thread waiting no longer than that */
 const CHUNK_WORK = 1 << 18;
+/** the memory a batch may grow the kernels' memory to (it never shrinks): bigger batches are placed entry by entry */
+const BATCH_BYTES = 1 << 26;
 
 const align16 = (n: number): number => (n + 15) & ~15;
 
@@ -31,8 +32,8 @@ const coverOf = (starts: ArrayLike<number>, rowStep: number, colStep: number, ro
  * B are then read in place, anything else is packed there by the wasm packers. The gemm calls run
  * entry by entry, runs of whole entries shared with the helper thread when `threaded` (this thread
  * copies each run's C out as soon as it is done). The sums are those of matmulWasm (each output
- * one float32 lane, q in order). False, and nothing done, for layouts this does not handle (the caller places entries
- * one by one) or when memory would pass its maximum.
+ * one float32 lane, q in order). False, and nothing done, for layouts this does not handle and
+ * for batches that need more than BATCH_BYTES of memory (the caller places entries one by one).
  */
 export const matmulBatchWasm = (
   kern: GemmKernels, a: Float32Array, aSteps: readonly [number, number], b: Float32Array, bSteps: readonly [number, number],
@@ -51,6 +52,7 @@ export const matmulBatchWasm = (
   const aAt = 0, bAt = align16(aAt + 4 * aCover.span);
   const aPackAt = align16(bAt + 4 * bCover.span), bPackAt = align16(aPackAt + (aPack ? entries * aSlot : 0));
   const cAt = align16(bPackAt + (bDirect ? 0 : entries * bSlot)), tableAt = align16(cAt + entries * cSlot);
+  if (tableAt + 12 * entries > Math.max(BATCH_BYTES, kern.memory.buffer.byteLength)) return false;
   const h = heap(kern, tableAt + 12 * entries);
   if (h === undefined) return false;
   setResident(undefined);
@@ -76,9 +78,9 @@ export const matmulBatchWasm = (
     table[3 * p + 1] = bPlaced;
     table[3 * p + 2] = cAt + p * cSlot;
   }
-  const args: GemmArgs = [
-    0, aDirect ? 4 * aRow : 4, aDirect ? 4 : 4 * MR, aDirect ? 4 * MR * aRow : 4 * MR * k,
-    0, bDirect ? 4 * bRow : 4 * NR, bDirect ? 4 * NR : 4 * NR * k, 0, ldc, m, k, panels,
+  const args: GemmBatchArgs = [
+    tableAt, 0, entries, aDirect ? 4 * aRow : 4, aDirect ? 4 : 4 * MR, aDirect ? 4 * MR * aRow : 4 * MR * k,
+    bDirect ? 4 * bRow : 4 * NR, bDirect ? 4 * NR : 4 * NR * k, ldc, m, k, panels,
   ];
   // C of entries [from, to) out (the entries' C sit one after another)
   const copyOut = (from: number, to: number): void => {
@@ -91,9 +93,9 @@ export const matmulBatchWasm = (
   if (other !== undefined && other.ready()) {
     // each chunk's C is copied out as soon as it is done: this thread copies while the helper multiplies
     const per = Math.ceil(entries / count);
-    other.share({ kind: 'batch', args: [...args, tableAt, entries], size: per, chunks: Math.ceil(entries / per) }, (i) => copyOut(i * per, Math.min(entries, (i + 1) * per)));
+    other.share({ kind: 'batch', args, size: per, chunks: Math.ceil(entries / per) }, (i) => copyOut(i * per, Math.min(entries, (i + 1) * per)));
   } else {
-    runEntries(kern, args, table, 0, entries);
+    kern.gemmBatch(...args);
     copyOut(0, entries);
   }
   return true;

@@ -1,6 +1,6 @@
 /** @file The WebAssembly SIMD GEMM micro-kernels, emitted at load time: MR x NR register tiles of f32x4 accumulators. */
 import {
-  add32, addF32x4, assemble, block, brIf, bump, call, const32, divU32, eq32, eqz32, get, gtU32, i32, ifElse, load128, loadF32, loadSplat32, loop, ltU32,
+  add32, addF32x4, assemble, block, brIf, bump, call, const32, divU32, eq32, eqz32, geU32, get, gtU32, i32, ifElse, load128, load32, loadF32, loadSplat32, loop, ltU32,
   maddF32x4, mul32, mulF32x4, select32, set, store128, storeF32, sub32, v128, wasmApi, when, zero128, type Code, type Func, type MemoryType, type WasmMemory,
 } from './wasm-emit.js';
 import { convFuncs, type ConvKernel } from './wasm-conv-kernels.js';
@@ -122,6 +122,30 @@ const gemmFunc = (): Func => {
   return { name: 'gemm', params: new Array<typeof i32>(G_PARAMS).fill(i32), locals: new Array<typeof i32>(10).fill(i32), body };
 };
 
+/** the parameters of gemmBatch: the entry table's address, the entries [from, to), then gemm's steps and sizes */
+export type GemmBatchArgs = readonly [
+  table: number, from: number, to: number, aRow: number, aCol: number, aTile: number, bK: number, bPanel: number, cRow: number, m: number, k: number, panels: number,
+];
+/**
+ * Entries [from, to) of a batch of gemm calls alike but for their addresses: entry p's a, b and c
+ * are the three int32 at table + 12 p, the rest are the shared steps and sizes. The table is read
+ * here, in wasm, so that a helper thread needs no JS view of a memory that may have grown.
+ */
+const gemmBatchFunc = (): Func => {
+  const TABLE = 0, FROM = 1, TO = 2, steps = [3, 4, 5], bSteps = [6, 7], C_ROW_B = 8, sizes = [9, 10, 11], p = 12, at = 13;
+  const body: Code = [
+    set(p, get(FROM)), set(at, add32(get(TABLE), mul32(get(FROM), const32(12)))),
+    block(
+      brIf(0, geU32(get(p), get(TO))),
+      loop(
+        call(MR, load32(get(at)), ...steps.map(get), load32(get(at), 4), ...bSteps.map(get), load32(get(at), 8), get(C_ROW_B), ...sizes.map(get)),
+        bump(at, const32(12)), bump(p, const32(1)), brIf(0, ltU32(get(p), get(TO))),
+      ),
+    ),
+  ];
+  return { name: 'gemmBatch', params: new Array<typeof i32>(12).fill(i32), locals: [i32, i32], body };
+};
+
 /**
  * Packs `panels` full `width`-wide column panels of a k x n matrix in memory (element (q, j) at
  * src + q * rowStep + j * colStep, byte steps): panel p, row q at dst + (p * k + q) * width * 4.
@@ -163,6 +187,8 @@ export interface GemmKernels {
   readonly module: object;
   readonly fused: boolean;
   readonly gemm: (...args: GemmArgs) => void;
+  /** entries of a batch of gemm calls whose addresses sit in a table in memory (see gemmBatchFunc) */
+  readonly gemmBatch: (...args: GemmBatchArgs) => void;
   /** packs full NR-wide B panels already in memory (see packFunc): (src, rowStep, colStep, dst, k, panels) */
   readonly packB: Packer;
   /** packs full MR-row A panels from A's transpose already in memory (see packFunc) */
@@ -177,11 +203,11 @@ export interface GemmKernels {
   readonly filter: FilterKernel;
 }
 
-/** the module bytes: one tile function per row count 1..MR, then the gemm driver, the B and A packers, the patches copier, the elementwise loops and the convolution kernels (forward, then kernel gradient) */
+/** the module bytes: one tile function per row count 1..MR, then the gemm driver, the B and A packers, the patches copier, the elementwise loops, the convolution kernels (forward, then kernel gradient) and the batched gemm driver */
 export const gemmModule = (fused: boolean, memory: MemoryType): Uint8Array => {
   const funcs = [...Array.from({ length: MR }, (_, i) => tileFunc(i + 1, fused)), gemmFunc(), packFunc(NR), packFunc(MR), copyRunsFunc(), ...elementwiseFuncs()];
   const copier = funcs.findIndex((f) => f.name === 'copyRuns'), conv = convFuncs(funcs.length, copier, fused);
-  return assemble([...funcs, ...conv, ...filterFuncs(funcs.length + conv.length, copier, fused)], memory);
+  return assemble([...funcs, ...conv, ...filterFuncs(funcs.length + conv.length, copier, fused), gemmBatchFunc()], memory);
 };
 
 /**
@@ -202,7 +228,7 @@ export const compileGemm = (memory: WasmMemory, type: MemoryType, wantFused: boo
     }
     const { exports } = new wasm.Instance(module, { env: { memory } });
     return {
-      memory, module, fused, gemm: exports['gemm'] as GemmKernels['gemm'], packB: exports[`pack${NR}`] as Packer, packA: exports[`pack${MR}`] as Packer,
+      memory, module, fused, gemm: exports['gemm'] as GemmKernels['gemm'], gemmBatch: exports['gemmBatch'] as GemmKernels['gemmBatch'], packB: exports[`pack${NR}`] as Packer, packA: exports[`pack${MR}`] as Packer,
       copyRuns: exports['copyRuns'] as GemmKernels['copyRuns'], ew: elementwiseExports(exports), conv: exports['conv'] as ConvKernel,
       filter: exports['convFilter'] as FilterKernel,
     };

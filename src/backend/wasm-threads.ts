@@ -2,7 +2,7 @@
 import { canBlock, spawnWorker } from './wasm-spawn.js';
 import { CONV_HEAD, type ConvArgs } from './wasm-conv-kernels.js';
 import { FILTER_HEAD, type FilterArgs } from './wasm-conv-filter.js';
-import { MR, NR, type GemmArgs, type GemmKernels } from './wasm-gemm.js';
+import { MR, NR, type GemmArgs, type GemmBatchArgs, type GemmKernels } from './wasm-gemm.js';
 
 /** how one gemm call is cut: `count` chunks of `size` rows (a multiple of MR) or of `size` panels */
 export interface Split {
@@ -10,11 +10,8 @@ export interface Split {
   readonly size: number;
   readonly count: number;
 }
-/**
- * A batch of gemm calls alike but for their addresses: the gemm arguments (a, b and c unused),
- * then the byte address of an int32 table of each entry's (a, b, c), then the number of entries.
- */
-export type BatchArgs = readonly [...GemmArgs, table: number, entries: number];
+/** a batch of gemm calls alike but for their addresses (see gemmBatch): its arguments for entries [0, entries) */
+export type BatchArgs = GemmBatchArgs;
 /**
  * One kernel call to share: a gemm call cut by `split`; a convolution's (or its kernel
  * gradient's) output rows (args' first .. first + count - 1) cut into `chunks` runs of `size` rows;
@@ -26,12 +23,6 @@ export type Job =
   | { readonly kind: 'filter'; readonly args: FilterArgs; readonly size: number; readonly chunks: number }
   | { readonly kind: 'batch'; readonly args: BatchArgs; readonly size: number; readonly chunks: number };
 const KINDS = { gemm: 0, conv: 1, filter: 2, batch: 3 } as const;
-
-/** entries [from, to) of a batch (see BatchArgs) on this thread's kernels; `table` views the entries' (a, b, c) addresses */
-export const runEntries = (kern: GemmKernels, args: GemmArgs, table: Int32Array, from: number, to: number): void => {
-  const [, aRow, aCol, aTile, , bK, bPanel, , cRow, m, k, panels] = args;
-  for (let p = from; p < to; p++) kern.gemm(table[3 * p]!, aRow, aCol, aTile, table[3 * p + 1]!, bK, bPanel, table[3 * p + 2]!, cRow, m, k, panels);
-};
 
 /**
  * A helper thread: `ready` once it has booted (until then, and for good if it never boots, the
@@ -74,7 +65,7 @@ const TIMEOUT_MS = 60_000;
 // memory, says it is ready, and on each posted job claims chunks while the job's claim tag is current.
 const WORKER_BODY = `
 const { module, memory, control } = workerData;
-const { gemm, conv, convFilter } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const { gemm, gemmBatch, conv, convFilter } = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctl = new Int32Array(control);
 Atomics.store(ctl, ${READY}, 1);
 for (let seen = 0; ; ) {
@@ -95,10 +86,7 @@ for (let seen = 0; ; ) {
     for (let fed = Atomics.load(ctl, ${FED}); fed <= i; fed = Atomics.load(ctl, ${FED})) Atomics.wait(ctl, ${FED}, fed);
     try {
       if (kind === 1) conv(...args.subarray(0, ${CONV_HEAD}), args[${CONV_HEAD}] + s, Math.min(size, args[${CONV_HEAD + 1}] - s));
-      else if (kind === 3) {
-        const table = new Int32Array(memory.buffer, args[12], 3 * args[13]);
-        for (let p = s, to = Math.min(s + size, args[13]); p < to; p++) gemm(table[3 * p], aRow, aCol, aTile, table[3 * p + 1], bK, bPanel, table[3 * p + 2], cRow, m, k, panels);
-      }
+      else if (kind === 3) gemmBatch(args[0], args[1] + s, Math.min(args[1] + s + size, args[2]), ...args.subarray(3, 12));
       else if (kind === 2) convFilter(...args.subarray(0, ${FILTER_HEAD}), args[${FILTER_HEAD}] + s, Math.min(size, args[${FILTER_HEAD + 1}] - s));
       else if (byRows) gemm(a + (s / ${MR}) * aTile, aRow, aCol, aTile, b, bK, bPanel, c + s * cRow, cRow, Math.min(size, m - s), k, panels);
       else gemm(a, aRow, aCol, aTile, b + s * bPanel, bK, bPanel, c + s * ${NR * 4}, cRow, m, k, Math.min(size, panels - s));
@@ -121,8 +109,8 @@ const chunk = (kern: GemmKernels, job: Job, i: number): void => {
     return;
   }
   if (job.kind === 'batch') {
-    const [a, aRow, aCol, aTile, b, bK, bPanel, c, cRow, m, k, panels, table, entries] = job.args, s = i * job.size;
-    runEntries(kern, [a, aRow, aCol, aTile, b, bK, bPanel, c, cRow, m, k, panels], new Int32Array(kern.memory.buffer, table, 3 * entries), s, Math.min(s + job.size, entries));
+    const [table, from, to, ...rest] = job.args, s = from + i * job.size;
+    kern.gemmBatch(table, s, Math.min(s + job.size, to), ...rest);
     return;
   }
   if (job.kind === 'filter') {
