@@ -102,19 +102,28 @@ const CHUNK_WORK = 1 << 18;
 /**
  * One gemm call (m >= 1, panels >= 1), shared with the helper thread when `threaded`: cut by rows
  * (whole MR tiles) or by panels, whichever is longer, into chunks that this thread and the helper
- * claim in turn. A product too small to cut, or a helper still booting, runs here alone.
+ * claim in turn. A product too small to cut, or a helper still booting, runs here alone. `done`
+ * is called with row ranges [from, to) of C once they are complete (all of them, in some order):
+ * by rows, as each chunk is done, so that C is copied out while the helper still multiplies.
  */
-const gemm = (kern: GemmKernels, args: GemmArgs, threaded: Helper | undefined): void => {
+const gemm = (kern: GemmKernels, args: GemmArgs, threaded: Helper | undefined, done: (from: number, to: number) => void): void => {
   const m = args[9], k = args[10], panels = args[11];
   const tiles = Math.ceil(m / MR), byRows = tiles >= panels * (NR / MR) || panels < 2;
   const units = byRows ? tiles : panels;
   const count = Math.min(MAX_CHUNKS, units, Math.max(2, Math.floor((m * panels * NR * k) / CHUNK_WORK)));
   if (threaded === undefined || !threaded.ready() || count < 2) {
     kern.gemm(...args);
+    done(0, m);
     return;
   }
   const per = Math.ceil(units / count), size = byRows ? per * MR : per;
-  threaded.share({ kind: 'gemm', args, split: { byRows, size, count: Math.ceil(units / per) } });
+  const job = { kind: 'gemm', args, split: { byRows, size, count: Math.ceil(units / per) } } as const;
+  if (!byRows) {
+    threaded.share(job);
+    done(0, m);
+    return;
+  }
+  threaded.share(job, (i) => done(i * size, Math.min(m, (i + 1) * size)));
 };
 
 /** how an operand sits in wasm memory: where, and the byte steps the kernel reads it with (tileStep: from one MR-row tile of A to the next) */
@@ -223,10 +232,11 @@ export const matmulWasm = (
       bLoaded = bStarts[p]!;
       bPlaced = placeB(kern, h, bAt, rawAt, { data: b, start: bLoaded, rowStep: bSteps[0], colStep: bSteps[1] }, k, n, m);
     }
-    gemm(kern, [aPlaced.at, aPlaced.rowStep, aPlaced.colStep, aPlaced.tileStep, bPlaced.at, bPlaced.rowStep, bPlaced.colStep, cAt, ldc, m, k, panels], threaded);
-    const c0 = cAt >> 2, o = p * m * n;
-    if (exact) out.set(h.subarray(c0, c0 + m * n), o);
-    else for (let i = 0, w = ldc >> 2; i < m; i++) for (let j = 0; j < n; j++) out[o + i * n + j] = h[c0 + i * w + j]!;
+    const c0 = cAt >> 2, o = p * m * n, w = ldc >> 2;
+    gemm(kern, [aPlaced.at, aPlaced.rowStep, aPlaced.colStep, aPlaced.tileStep, bPlaced.at, bPlaced.rowStep, bPlaced.colStep, cAt, ldc, m, k, panels], threaded, (from, to) => {
+      if (exact) out.set(h.subarray(c0 + from * n, c0 + to * n), o + from * n);
+      else for (let i = from; i < to; i++) for (let j = 0; j < n; j++) out[o + i * n + j] = h[c0 + i * w + j]!;
+    });
   }
   return true;
 };
