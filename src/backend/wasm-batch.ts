@@ -1,13 +1,8 @@
 /** @file Batches of small products on the WebAssembly SIMD tiles: every entry's operands placed with one copy each, then whole entries shared between this thread and the helper. */
 import type { MatmulJob } from './fast-matmul.js';
 import { MR, NR, type GemmBatchArgs, type GemmKernels } from './wasm-gemm.js';
-import { heap, helper, setResident } from './wasm-matmul.js';
+import { DIRECT_ROWS, DIRECT_WIDTH, SPAN_SLACK, heap, helper, setResident } from './wasm-matmul.js';
 
-/** a storage span at most this many times the elements it holds is copied whole (as wasm-matmul's SPAN_SLACK) */
-const SPAN_SLACK = 2;
-/** B rows read in place (not packed) up to this width, or whatever the width up to this many rows of A (as wasm-matmul's) */
-const DIRECT_WIDTH = 256;
-const DIRECT_ROWS = 256;
 /** chunks (runs of whole entries) per shared batch, at most */
 const MAX_CHUNKS = 16;
 /** multiply-adds per chunk, at least: a helper that starts the last chunk late keeps this thread waiting no longer than that */

@@ -14,11 +14,11 @@ interface Source {
 
 const PAGE = 65536;
 /** a strided operand whose storage span is at most this many times its size is copied whole (memcpy) instead of packed element by element */
-const SPAN_SLACK = 2;
+export const SPAN_SLACK = 2;
 /** the widest B (in floats) the tiles read in place rather than packed: 1 KiB rows, four to a page (2x on 32x512x128 over packing; 4 KiB rows lose 20%) */
-const DIRECT_WIDTH = 256;
+export const DIRECT_WIDTH = 256;
 /** up to this many rows of A, B is read in place whatever its width: packing it would cost more than the slower reads (1.9x on 32x128x512) */
-const DIRECT_ROWS = 256;
+export const DIRECT_ROWS = 256;
 
 const align16 = (n: number): number => (n + 15) & ~15;
 
