@@ -200,3 +200,23 @@ export const shrSI32x4 = (a: Code, by: Code): Code => [a, by, simd(0xac)];
 export const shrUI32x4 = (a: Code, by: Code): Code => [a, by, simd(0xad)];
 /** signed i32 a > b (scalar) */
 export const gtS32 = (a: Code, b: Code): Code => [a, b, 0x4a];
+
+// For the fused kernels (wasm-fused): the remaining lane comparisons, neg and sqrt, and float64
+// lanes, to compute the ops the reference rounds once after several double operations.
+/** f32x4 ne, gt, le (ne is true where either lane is NaN) */
+export const neF32x4 = (a: Code, b: Code): Code => [a, b, simd(0x42)];
+export const gtF32x4 = (a: Code, b: Code): Code => [a, b, simd(0x44)];
+export const leF32x4 = (a: Code, b: Code): Code => [a, b, simd(0x45)];
+/** f32x4.neg (the sign bit flipped) and f32x4.sqrt (correctly rounded) */
+export const negF32x4 = (a: Code): Code => [a, simd(0xe1)];
+export const sqrtF32x4 = (a: Code): Code => [a, simd(0xe3)];
+/** i8x16.shuffle: byte k of the result is byte lanes[k] of a (0-15) or b (16-31) */
+export const shuffle8x16 = (a: Code, b: Code, lanes: readonly number[]): Code => [a, b, simd(0x0d), [...lanes]];
+/** f64x2.promote_low_f32x4 (lanes 0, 1 to doubles, exactly) and f32x4.demote_f64x2_zero (rounded to nearest into lanes 0, 1; lanes 2, 3 zero) */
+export const promoteLowF64x2 = (a: Code): Code => [a, simd(0x5f)];
+export const demoteF32x4 = (a: Code): Code => [a, simd(0x5e)];
+/** f64x2 lane-wise sub, mul */
+export const subF64x2 = (a: Code, b: Code): Code => [a, b, simd(0xf1)];
+export const mulF64x2 = (a: Code, b: Code): Code => [a, b, simd(0xf2)];
+/** v128.const of two f64 lanes, each `v` */
+export const constF64x2 = (v: number): Code => [simd(0x0c), [...new Uint8Array(new Float64Array([v, v]).buffer)]];

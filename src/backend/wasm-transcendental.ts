@@ -175,3 +175,8 @@ export const unaryFunc = (op: WasmUnary): Func => {
   const v128s = new Array<typeof v128>(1 + SCRATCH).fill(v128);
   return { name: `ew_${op}`, params: [i32, i32, i32, i32, i32], locals: [i32, i32, i32, i32, ...v128s], body };
 };
+
+/** how many scratch v128 locals unaryInto needs */
+export const UNARY_SCRATCH = SCRATCH;
+/** op of the lanes of local `x` into local `out` (the loops' step, for the fused kernels): `out` may be `x`, which is otherwise only read; `t` holds UNARY_SCRATCH scratch locals */
+export const unaryInto = (op: WasmUnary, out: number, x: number, t: readonly number[]): Code => BODY[op](out, x, t);
