@@ -2,6 +2,7 @@
 import type { DType } from '../dtype/index.js';
 import type { View } from './view.js';
 import type { Window } from './reference-window.js';
+import type { FusedProgram } from './fused-program.js';
 
 /** elementwise functions of one argument */
 export type UnaryOp =
@@ -74,4 +75,9 @@ export interface Backend {
   readonly conv: (x: View, w: View, window: Window) => View;
   /** conv's kernel gradient: x [B, ...spatial, C] and dy [B, ...windows, Cout] -> [K·C, Cout], patches(x, window, 0) read as [rows, K·C], transposed, @ dy read as [rows, Cout] */
   readonly convFilter: (x: View, dy: View, window: Window) => View;
+  /**
+   * a fused elementwise program (see fused-program.ts) over float32 inputs, each of `shape` or
+   * broadcast into it; the float32 result of `shape` is what its nodes give one by one
+   */
+  readonly fused: (program: FusedProgram, inputs: readonly View[], shape: readonly number[]) => View;
 }

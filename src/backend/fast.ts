@@ -7,6 +7,8 @@ import { matmul } from './fast-matmul.js';
 import { reduce } from './fast-reduce.js';
 import { foldPatches, patches } from './fast-window.js';
 import { reference } from './reference.js';
+import { evaluateFused } from './fused-program.js';
+import { fusedWasm } from './wasm-fused.js';
 
 /**
  * The kernels bind runs: plain loops over merged axes for elementwise ops, reductions, pad and
@@ -35,4 +37,8 @@ export const fast: Backend = {
   foldPatches,
   conv,
   convFilter,
+  // one WebAssembly SIMD pass for the whole program where it compiles, else node by node on the loops above
+  fused: (program, inputs, shape) =>
+    (inputs.every((v) => v.data instanceof Float32Array) ? fusedWasm(program, inputs, shape) : undefined)
+      ?? evaluateFused({ unary, binary, where, cast }, program, inputs),
 };

@@ -5,4 +5,5 @@ export { reference } from './reference.js';
 export { fast } from './fast.js';
 export { windowCounts, type Window } from './reference-window.js';
 export { sumInto, writeInto } from './fast-accumulate.js';
-export { kernelInfo, type KernelInfo } from './wasm-matmul.js';
+export { forgetStorage, kernelInfo, type KernelInfo } from './wasm-matmul.js';
+export { evaluateFused, programKey, type FusedDType, type FusedNode, type FusedProgram } from './fused-program.js';

@@ -8,6 +8,7 @@ import { argReduce, argsort, cumsum, reduce } from './reference-reduce.js';
 import { foldPatches, patches, windowCounts, type Window } from './reference-window.js';
 import { ShapeMismatchError } from '../shape/index.js';
 import { fromStorage, reshaped, type View } from './view.js';
+import { evaluateFused } from './fused-program.js';
 
 const prod = (xs: readonly number[]): number => xs.reduce((a, b) => a * b, 1);
 /** convolution as im2col: the patches read as [rows, K·C] times the kernel matrix */
@@ -52,4 +53,5 @@ export const reference: Backend = {
   foldPatches,
   conv,
   convFilter,
+  fused: (program, inputs) => evaluateFused({ unary, binary, where, cast }, program, inputs),
 };

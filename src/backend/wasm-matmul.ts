@@ -85,6 +85,8 @@ export const kernelInfo = (options: { readonly waitMs?: number } = {}): KernelIn
 let resident: Float32Array | undefined;
 /** records that `data` now sits at address 0 (or that nothing known does) */
 export const setResident = (data: Float32Array | undefined): void => { resident = data; };
+/** forgets `data` if it is the resident array (its storage is about to be reused with other contents) */
+export const forgetStorage = (data: object): void => { if (resident === data) resident = undefined; };
 
 /** a Float32Array over the whole memory, grown first to hold `bytes`; undefined past the maximum */
 export const heap = (k: GemmKernels, bytes: number): Float32Array | undefined => {

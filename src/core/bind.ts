@@ -4,6 +4,7 @@ import { sameShape, showShape } from '../shape/index.js';
 import { fromView, viewOf, type AnyTensor } from '../tensor/index.js';
 import type { PrimitiveDef } from './primitive.js';
 import { applyTraced, constantOf } from './trace.js';
+import { stageBind, staging } from './stage.js';
 
 /** the kernels every op runs on (the reference kernels are the oracle for faster ones) */
 export const backend: Backend = fast;
@@ -22,10 +23,11 @@ const evaluate = <Params>(prim: PrimitiveDef<Params>, inputs: readonly AnyTensor
  * Applies `prim` to `inputs`: its shape rule first (so errors name the op and the shapes),
  * then its kernel; at every active autodiff level the inputs reach, the application is
  * recorded with the primitive's VJP rule (unless its output is a constant: no gradient flows
- * through it, so nothing downstream needs a cotangent for it).
+ * through it, so nothing downstream needs a cotangent for it). While `fuse` stages a function,
+ * the application is recorded into its program instead (stage.ts).
  */
 export const bind = <Params>(prim: PrimitiveDef<Params>, inputs: readonly AnyTensor[], params: Params): AnyTensor =>
-  prim.constant?.(params) === true ? evaluate(prim, inputs.map(constantOf), params) : applyTraced(
+  staging() ? stageBind(prim, inputs, params) : prim.constant?.(params) === true ? evaluate(prim, inputs.map(constantOf), params) : applyTraced(
     inputs,
     (primals) => evaluate(prim, primals, params),
     (primals, output, needs) => {

@@ -4,3 +4,4 @@ export { backend, bind } from './bind.js';
 export {
   applyCustom, applyTraced, backward, idAt, live, newTracer, tapeStats, withTrace, type Pullback, type Trace,
 } from './trace.js';
+export { stage, staging, type Staged } from './stage.js';

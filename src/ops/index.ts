@@ -15,3 +15,4 @@ export { accuracy, topKAccuracy } from './metrics.js';
 export * from './conv.js';
 export * from './pool.js';
 export * from './attention.js';
+export { fuse } from './fuse.js';

@@ -1,6 +1,6 @@
 /** @file The primitive table: every primitive's shape/dtype rule, kernel and VJP rule, one entry each. */
 import {
-  reshaped, windowCounts, type BinaryOp, type ReduceOp, type UnaryOp, type View, type Window,
+  reshaped, windowCounts, type BinaryOp, type FusedProgram, type ReduceOp, type UnaryOp, type View, type Window,
 } from '../backend/index.js';
 import { bind, type Abstract, type PrimitiveDef } from '../core/index.js';
 import type { DType } from '../dtype/index.js';
@@ -14,6 +14,7 @@ import {
 } from './adjoints.js';
 import { binaryDerivatives, unaryDerivatives } from './derivatives.js';
 import { div, mul, neg, where } from './elementwise.js';
+import { fusedVjp } from './fuse.js';
 import type { Tensor } from '../tensor/index.js';
 
 /** the parameters of each primitive (tensors are positional inputs; everything else is here) */
@@ -41,6 +42,7 @@ export interface ParamsOf {
   foldPatches: { readonly spatial: readonly number[]; readonly window: Window };
   conv: { readonly window: Window };
   convFilter: { readonly window: Window };
+  fused: { readonly program: FusedProgram; readonly shape: readonly number[] };
 }
 /** the name of a primitive */
 export type PrimName = keyof ParamsOf;
@@ -335,6 +337,20 @@ export const primitives: { readonly [P in PrimName]: PrimitiveDef<ParamsOf[P]> }
     constant: () => true,
     // that is what it is for
     vjp: () => [null],
+  },
+  fused: {
+    name: 'fused',
+    abstract: (xs, { program, shape }) => {
+      if (xs.length !== program.inputs) throw new ValueError('fuse', `the program reads ${program.inputs} inputs, got ${xs.length}`);
+      xs.forEach((x) => {
+        requireDType('fuse', x, ['float32']);
+        checkBroadcastTo('fuse', x.shape, shape);
+      });
+      return { shape: [...shape], dtype: 'float32' };
+    },
+    impl: (b, xs, { program, shape }) => b.fused(program, xs, shape),
+    // each input's cotangent is the program's derivative, staged into a program of its own (fuse.ts)
+    vjp: (g, xs, _out, { program, shape }, needs) => fusedVjp(g, xs, program, shape, needs),
   },
 };
 

@@ -1,0 +1,127 @@
+/** @file fuse: an elementwise function staged once per call into one program, run as one kernel, differentiated by staging its derivative. */
+import type { FusedProgram } from '../backend/index.js';
+import { bind, stage, staging } from '../core/index.js';
+import type { Shape } from '../shape/index.js';
+import { full, isTensor, type AnyTensor, type Tensor } from '../tensor/index.js';
+import type { DType } from '../dtype/index.js';
+import { unbroadcast } from './adjoints.js';
+import { binaryDerivatives, unaryDerivatives } from './derivatives.js';
+import { add, where } from './elementwise.js';
+import { scalar } from './operand.js';
+import { primitives } from './primitives.js';
+
+type T = AnyTensor;
+const zero = (): T => scalar(0, 'float32');
+
+/** the program's nodes applied again, one bind each, to `xs` (placeholders while staging): the value of every node */
+const replay = (program: FusedProgram, xs: readonly T[]): T[] => {
+  const v: T[] = [];
+  for (const [i, n] of program.nodes.entries()) {
+    const dtype = program.dtypes[i]!;
+    switch (n.kind) {
+      case 'input': v.push(xs[n.index]!); break;
+      case 'unary': v.push(bind(primitives.unary, [v[n.x]!], { op: n.op, out: dtype })); break;
+      case 'binary': v.push(bind(primitives.binary, [v[n.a]!, v[n.b]!], { op: n.op, out: dtype })); break;
+      case 'where': v.push(bind(primitives.where, [v[n.cond]!, v[n.a]!, v[n.b]!], { out: 'float32' })); break;
+      case 'cast': v.push(bind(primitives.cast, [v[n.x]!], { to: 'float32' })); break;
+    }
+  }
+  return v;
+};
+
+/**
+ * The cotangent of input `k` before its broadcast axes are summed back, as a function of the
+ * inputs and the output's cotangent `g`: reverse mode over the program with the same derivative
+ * rules the unfused ops use (derivatives.ts), every cotangent kept at the broadcast shape where it
+ * arises (the sums over broadcast axes commute with the elementwise factors, which are constant
+ * along them, so summing once at the input is exact). Undefined when no gradient reaches input k.
+ */
+const cotangentOf = (program: FusedProgram, k: number, xs: readonly T[], g: T): T | undefined => {
+  const v = replay(program, xs);
+  const ct: (T | undefined)[] = new Array<T | undefined>(v.length);
+  ct[program.output] = g;
+  const give = (i: number, c: T | null): void => {
+    if (c === null || program.dtypes[i] !== 'float32') return;
+    const prev = ct[i];
+    ct[i] = prev === undefined ? c : add(prev, c);
+  };
+  for (let i = program.nodes.length - 1; i >= 0; i--) {
+    const n = program.nodes[i]!, c = ct[i];
+    if (c === undefined || program.dtypes[i] !== 'float32') continue;
+    switch (n.kind) {
+      case 'input': break;
+      case 'unary': {
+        const d = unaryDerivatives[n.op];
+        if (d !== null && program.dtypes[n.x] === 'float32') give(n.x, d(c, v[n.x]!, v[i]!));
+        break;
+      }
+      case 'binary': {
+        const d = binaryDerivatives[n.op];
+        if (d === null) break;
+        const [da, db] = d(c, v[n.a]!, v[n.b]!, v[i]!, [true, true]);
+        give(n.a, da);
+        give(n.b, db);
+        break;
+      }
+      case 'where':
+        give(n.a, where(v[n.cond]! as Tensor<Shape, 'bool'>, c, 0));
+        give(n.b, where(v[n.cond]! as Tensor<Shape, 'bool'>, 0, c));
+        break;
+      case 'cast': break; // bool -> float32: nothing flows back into a mask
+    }
+  }
+  const at = program.nodes.findIndex((n) => n.kind === 'input' && n.index === k);
+  return at < 0 ? undefined : ct[at];
+};
+
+const shapeOf = (t: T): readonly number[] => t.shape as readonly number[];
+
+/**
+ * The VJP of a fused program: for each input that needs one, its cotangent as another fused
+ * program (staged from the reverse pass above, so its own VJP, for grad of grad, comes the same
+ * way), summed back over the axes the input was broadcast along.
+ */
+export const fusedVjp = (g: T, inputs: readonly T[], program: FusedProgram, shape: readonly number[], needs: readonly boolean[]): (T | null)[] =>
+  inputs.map((x, k) => {
+    if (needs[k] === false || x.dtype !== 'float32') return null;
+    let reached = true;
+    const st = stage('fuse', [...inputs.map((t) => ({ shape: shapeOf(t), dtype: 'float32' as DType })), { shape, dtype: 'float32' }], (ps) => {
+      const c = cotangentOf(program, k, ps.slice(0, inputs.length), ps[inputs.length]!);
+      if (c === undefined) reached = false;
+      return c ?? zero();
+    }, zero);
+    if (!reached) return full(shapeOf(x), 0, 'float32');
+    const c = bind(primitives.fused, [...inputs, g, ...st.captured], { program: st.program, shape: st.shape });
+    return unbroadcast(c, shapeOf(x));
+  });
+
+/** a function of tensors and numbers */
+type Fusable = (...args: never[]) => Tensor<Shape, 'float32'>;
+
+/**
+ * Fuses an elementwise function into one kernel: `fuse((a, b) => relu(add(a, b)))` computes the
+ * same values as the function (its ops applied one by one, to float32 rounding of each step;
+ * exp, log, tanh and sigmoid within the fast kernels' 2 ulp) in one pass over memory instead of
+ * one per op. Each call stages `f` on placeholders of its arguments' shapes (microseconds: `f`'s
+ * JavaScript runs, no kernels), and the program's compiled kernel is cached by its structure, so
+ * numbers and tensors it closes over are read afresh on every call (a changing learning rate does
+ * not recompile). The fused function is differentiable (grad, vjp, grad of grad): each input's
+ * cotangent is the function's derivative staged and fused the same way.
+ *
+ * `f` may use the elementwise ops (arithmetic, comparisons, where, exp, log, tanh, sigmoid, relu,
+ * ...), numbers, and float32 tensors it closes over; arguments are float32 or bool tensors (or
+ * numbers). Anything else inside (a reduction, matmul, reshape, an int32 tensor) is refused with
+ * an error naming the op: compute it outside and pass the result in. Inside another fused
+ * function, `fuse(f)` is inlined.
+ */
+export function fuse<F extends Fusable>(f: F): F;
+// one implementation signature over tensors and numbers; the overload above keeps f's own type
+export function fuse(f: (...xs: readonly T[]) => T): (...args: readonly (T | number)[]) => T {
+  return (...args) => {
+    const xs = args.map((a) => (isTensor(a) ? a : scalar(a, 'float32')));
+    if (staging()) return f(...xs);
+    const st = stage('fuse', xs.map((x) => ({ shape: shapeOf(x), dtype: x.dtype })), (ps) => f(...ps), zero);
+    const ins = xs.map((x) => (x.dtype === 'bool' ? bind(primitives.cast, [x], { to: 'float32' }) : x));
+    return bind(primitives.fused, [...ins, ...st.captured], { program: st.program, shape: st.shape });
+  };
+}
