@@ -41,7 +41,7 @@ export const vjpFlat = (fn: (xs: readonly AnyTensor[]) => unknown, inputs: reado
       const prev = seeds.get(id);
       seeds.set(id, prev === undefined ? ct : add(prev, ct));
     });
-    const got = backward(trace, seeds, (a, b) => add(a, b));
+    const got = backward(trace, seeds, (a, b) => add(a, b), new Set(tracers.map((tr) => idAt(tr, trace)!)));
     return tracers.map((tr, i) => got.get(idAt(tr, trace)!) ?? zerosLike(inputs[i]!));
   };
   return { out: mapTensors(raw, live), pullback, trace };

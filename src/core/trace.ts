@@ -1,6 +1,7 @@
 /** @file The trace stack: levels of nested differentiation, each with its own tape (JAX-style, eager). */
 import { ValueError } from '../shape/index.js';
-import { empty, sumInto, writeInto, type View } from '../backend/index.js';
+import { empty, forgetStorage, sumInto, writeInto, type View } from '../backend/index.js';
+import { disown, recycle, withOwnership } from '../dtype/index.js';
 import { fromView, traceOf, viewOf, type AnyTensor, type TraceLink } from '../tensor/index.js';
 
 /**
@@ -181,16 +182,51 @@ const total = (parts: readonly Part[], accumulate: (a: AnyTensor, b: AnyTensor) 
  * so that the pullbacks' own ops record at the levels below, which makes grad(grad(f)) work.
  * A cotangent's parts are summed once, when the node that made it is reached (every consumer
  * comes later on the tape, so all of them are in by then).
+ *
+ * Given `results` (the ids the caller reads), only those are returned, and when no level is
+ * recording (first-order gradients) the pass recycles its storage: it counts the parts that refer
+ * to each storage array, and once an id's last node has pulled its cotangent back and no part
+ * refers to the array any more, the array goes back to allocate (dtype/) for the ops that follow.
+ * Only arrays the pass made itself qualify, and none that a custom pullback (user code) has seen.
  */
 export const backward = (
   trace: Trace, seeds: ReadonlyMap<number, AnyTensor>, accumulate: (a: AnyTensor, b: AnyTensor) => AnyTensor,
+  results?: ReadonlySet<number>,
 ): Map<number, AnyTensor> => {
+  const reuse = results !== undefined && stack.length === 0;
+  return reuse ? withOwnership(() => walk(trace, seeds, accumulate, results)) : walk(trace, seeds, accumulate, results);
+};
+
+const walk = (
+  trace: Trace, seeds: ReadonlyMap<number, AnyTensor>, accumulate: (a: AnyTensor, b: AnyTensor) => AnyTensor,
+  results: ReadonlySet<number> | undefined,
+): Map<number, AnyTensor> => {
+  const reuse = results !== undefined && stack.length === 0;
   const pending = new Map<number, Part[]>();
+  // references from parts to each storage array (only counted when reusing)
+  const refs = new Map<object, number>();
+  const hold = (t: AnyTensor): void => {
+    if (!reuse) return;
+    const d = viewOf(t).data;
+    refs.set(d, (refs.get(d) ?? 0) + 1);
+  };
+  const drop = (t: AnyTensor): void => {
+    if (!reuse) return;
+    const d = viewOf(t).data, n = (refs.get(d) ?? 1) - 1;
+    if (n > 0) { refs.set(d, n); return; }
+    refs.delete(d);
+    forgetStorage(d);
+    recycle(d);
+  };
   const add = (id: number, part: Part): void => {
+    hold(part.value);
     const parts = pending.get(id);
     if (parts === undefined) pending.set(id, [part]);
     else parts.push(part);
   };
+  // the node that pulls each id back last (the smallest index with it as output)
+  const last = new Map<number, number>();
+  if (reuse) trace.nodes.forEach((n, i) => { if (!last.has(n.output)) last.set(n.output, i); });
   seeds.forEach((value, id) => add(id, { value }));
   for (let i = trace.nodes.length - 1; i >= 0; i--) {
     const node = trace.nodes[i]!;
@@ -199,20 +235,29 @@ export const backward = (
     const ct = total(parts, accumulate);
     // kept, summed: a custom node (checkpoint closing over traced tensors) shares its output id with the node that made it
     pending.set(node.output, [{ value: ct }]);
+    hold(ct);
+    parts.forEach((p) => drop(p.value));
     const { pullback } = node, place = pullback.place, x = node.inputs[0];
     if (place !== undefined && node.inputs.length === 1 && x !== undefined) {
       const id = idAt(x, trace);
       if (id !== undefined) add(id, { value: ct, place, shape: x.shape as readonly number[], padded: () => pullback(ct)[0]! });
-      continue;
+    } else {
+      // a custom pullback is user code: what it sees and what it gives may be kept anywhere
+      if (node.name === 'custom') disown(viewOf(ct).data);
+      const ins = pullback(ct);
+      node.inputs.forEach((input, k) => {
+        const id = idAt(input, trace), g = ins[k];
+        if (g !== undefined && g !== null && node.name === 'custom') disown(viewOf(g).data);
+        if (id !== undefined && g !== undefined && g !== null) add(id, { value: g });
+      });
     }
-    const ins = pullback(ct);
-    node.inputs.forEach((input, k) => {
-      const id = idAt(input, trace), g = ins[k];
-      if (id !== undefined && g !== undefined && g !== null) add(id, { value: g });
-    });
+    if (reuse && last.get(node.output) === i && !results!.has(node.output)) {
+      pending.delete(node.output);
+      drop(ct);
+    }
   }
   const cts = new Map<number, AnyTensor>();
-  pending.forEach((parts, id) => cts.set(id, total(parts, accumulate)));
+  pending.forEach((parts, id) => { if (results === undefined || results.has(id)) cts.set(id, total(parts, accumulate)); });
   return cts;
 };
 

@@ -55,10 +55,67 @@ export const withFloat64 = <T>(f: () => T): T => {
   }
 };
 
+// ---- storage reuse ----------------------------------------------------------------------------
+// A backward pass knows when a cotangent it made is dead (core/trace.ts counts the references to
+// each storage array); it hands such arrays back here, and allocate gives them out again (zeroed)
+// instead of fresh ones, which spares the page faults and zeroing of new memory and the garbage
+// collector's work. Only arrays made while a pass tracks ownership can come back, and each only
+// after the pass has proven that no value refers to it any more.
+
+/** float32 arrays shorter than this are not recycled (a fresh small array costs less than the bookkeeping) */
+const RECYCLE_FROM = 1024;
+/** dead arrays kept for reuse, in bytes at most (beyond it they are left to the garbage collector) */
+const RECYCLE_BYTES = 64 * 2 ** 20;
+const free = new Map<number, Float32Array[]>();
+let freeBytes = 0;
+let owned: WeakSet<Float32Array> | undefined;
+let poison = false;
+/** for tests: recycled arrays are filled with NaN the moment they come back, so a value still reading one shows it */
+export const poisonRecycled = (on: boolean): void => { poison = on; };
+
+/** runs f noting the float32 arrays allocate hands out meanwhile (the ones `recycle` may take back); nests into an outer run */
+export const withOwnership = <T>(f: () => T): T => {
+  if (owned !== undefined) return f();
+  owned = new WeakSet();
+  try {
+    return f();
+  } finally {
+    owned = undefined;
+  }
+};
+/** marks storage as escaping (given to code that may keep it): it is never recycled */
+export const disown = (data: Storage): void => {
+  if (data instanceof Float32Array) owned?.delete(data);
+};
+/** hands back storage made under withOwnership that nothing refers to any more; false (left alone) for any other */
+export const recycle = (data: Storage): boolean => {
+  if (!(data instanceof Float32Array) || owned?.has(data) !== true) return false;
+  owned.delete(data);
+  if (poison) data.fill(NaN);
+  if (freeBytes + data.byteLength > RECYCLE_BYTES) return false;
+  const list = free.get(data.length);
+  if (list === undefined) free.set(data.length, [data]);
+  else list.push(data);
+  freeBytes += data.byteLength;
+  return true;
+};
+/** what the recycler holds now (for tests and profiles) */
+export const recyclerStats = (): { readonly arrays: number; readonly bytes: number } =>
+  ({ arrays: [...free.values()].reduce((n, l) => n + l.length, 0), bytes: freeBytes });
+
+const float32Array = (size: number): Float32Array => {
+  if (size < RECYCLE_FROM) return new Float32Array(size);
+  const reused = free.get(size)?.pop();
+  if (reused !== undefined) freeBytes -= reused.byteLength;
+  const a = reused?.fill(0) ?? new Float32Array(size);
+  owned?.add(a);
+  return a;
+};
+
 /** a zero-filled storage array of dtype d */
 export const allocate = <D extends DType>(dtype: D, size: number): StorageOf[D] => {
   switch (dtype) {
-    case 'float32': return (float64Depth > 0 ? new Float64Array(size) as Float64Array as never : new Float32Array(size)) as StorageOf[D];
+    case 'float32': return (float64Depth > 0 ? new Float64Array(size) as Float64Array as never : float32Array(size)) as StorageOf[D];
     case 'int32': return new Int32Array(size) as StorageOf[D];
     default: return new Uint8Array(size) as StorageOf[D];
   }
