@@ -95,8 +95,8 @@ export const fusedVjp = (g: T, inputs: readonly T[], program: FusedProgram, shap
     return unbroadcast(c, shapeOf(x));
   });
 
-/** a function of tensors and numbers */
-type Fusable = (...args: never[]) => Tensor<Shape, 'float32'>;
+/** a function of tensors and numbers (it must return float32: checked when it is staged) */
+type Fusable = (...args: never[]) => AnyTensor;
 
 /**
  * Fuses an elementwise function into one kernel: `fuse((a, b) => relu(add(a, b)))` computes the

@@ -1,9 +1,25 @@
 /** @file Transformations with moment state: scaleByAdam, scaleByRms, scaleByMomentum, scaleByRss (PyTorch update rules). */
-import { add, div, maximum, mul, sqrt, square, sub } from '../ops/index.js';
+import { add, div, fuse, maximum, mul, sqrt, square, sub } from '../ops/index.js';
+import type { AnyTensor } from '../tensor/index.js';
 import { map, zipWith } from '../tree/index.js';
 import { checkRange, countOf, filledLike, nextCount, zeroCount, type Count, type IfTrue } from './common.js';
 import { transformation, type GradientTransformation, type StateFn } from './transform.js';
 import { ValueError } from '../shape/index.js';
+
+// ---- one pass per update rule ------------------------------------------------------------------
+// Each rule below is one fused kernel (ops/fuse) over float32 leaves: the same ops in the same
+// order, so the same float32 values as written out, in one pass over memory instead of one per op.
+
+type Rule = (a: AnyTensor, b: AnyTensor) => AnyTensor;
+/** the rule as one fused kernel where both leaves are float32 (else its ops one by one) */
+const fused = (rule: Rule): Rule => {
+  const one = fuse(rule);
+  return (a, b) => (a.dtype === 'float32' && b.dtype === 'float32' ? one(a, b) : rule(a, b));
+};
+/** b·m + c·g: an exponential moving average (b and c numbers) */
+const ema = (b: number, c: number): Rule => fused((m, g) => add(mul(m, b), mul(g, c)));
+/** b·v + c·g²: a moving average of squares */
+const emaSquares = (b: number, c: number): Rule => fused((v, g) => add(mul(v, b), mul(square(g), c)));
 
 // ---- Adam -------------------------------------------------------------------------------------
 
@@ -50,11 +66,11 @@ export const scaleByAdam = <const O extends ScaleByAdamOptions = {}>(options?: O
     update: (grads, state) => {
       const s = state as AdamRuntime;
       const n = countOf(s), t = n + 1;
-      const mu = zipWith(s.mu, grads, (m, g) => add(mul(m, b1), mul(g, 1 - b1)), op);
-      const nu = zipWith(s.nu, grads, (v, g) => add(mul(v, b2), mul(square(g), 1 - b2)), op);
+      const mu = zipWith(s.mu, grads, ema(b1, 1 - b1), op);
+      const nu = zipWith(s.nu, grads, emaSquares(b2, 1 - b2), op);
       const nuMax = amsgrad ? zipWith(s.nuMax, nu, (a, b) => maximum(a, b), op) : undefined;
       const bc1 = 1 - b1 ** t, bc2 = 1 - b2 ** t;
-      const updates = zipWith(mu, nuMax ?? nu, (m, v) => div(div(m, bc1), add(sqrt(add(div(v, bc2), epsRoot)), eps)), op);
+      const updates = zipWith(mu, nuMax ?? nu, fused((m, v) => div(div(m, bc1), add(sqrt(add(div(v, bc2), epsRoot)), eps))), op);
       return [updates, Object.freeze({ count: nextCount(n), mu, nu, ...(amsgrad ? { nuMax } : {}) })];
     },
   });
@@ -103,10 +119,10 @@ export const scaleByRms = <const O extends ScaleByRmsOptions = {}>(options?: O):
     }),
     update: (grads, state) => {
       const s = state as RmsRuntime;
-      const nu = zipWith(s.nu, grads, (v, g) => add(mul(v, decay), mul(square(g), 1 - decay)), op);
-      const mu = centered ? zipWith(s.mu, grads, (m, g) => add(mul(m, decay), mul(g, 1 - decay)), op) : undefined;
+      const nu = zipWith(s.nu, grads, emaSquares(decay, 1 - decay), op);
+      const mu = centered ? zipWith(s.mu, grads, ema(decay, 1 - decay), op) : undefined;
       const variance = mu === undefined ? nu : zipWith(nu, mu, (v, m) => sub(v, square(m)), op);
-      const updates = zipWith(grads, variance, (g, v) => div(g, add(sqrt(v), eps)), op);
+      const updates = zipWith(grads, variance, fused((g, v) => div(g, add(sqrt(v), eps))), op);
       return [updates, Object.freeze({ nu, ...(centered ? { mu } : {}) })];
     },
   });
@@ -143,8 +159,8 @@ export const scaleByMomentum = (options: ScaleByMomentumOptions): GradientTransf
       const n = countOf(s);
       const trace = n === 0
         ? map(grads, (g) => g, op)
-        : zipWith(s.trace, grads, (b, g) => add(mul(b, momentum), mul(g, 1 - dampening)), op);
-      const updates = nesterov ? zipWith(grads, trace, (g, b) => add(g, mul(b, momentum)), op) : trace;
+        : zipWith(s.trace, grads, ema(momentum, 1 - dampening), op);
+      const updates = nesterov ? zipWith(grads, trace, fused((g, b) => add(g, mul(b, momentum))), op) : trace;
       return [updates, Object.freeze({ count: nextCount(n), trace })];
     },
   });
