@@ -5,13 +5,13 @@ import { binaryLoop, copy, reluBits, select, selectBits, truth, unaryLoop, type 
 import { flatBinary, flatCompare, flatWhere, reluGradBits } from './fast-flat.js';
 import { broadcasts, plan } from './fast-plan.js';
 import * as ref from './reference-elementwise.js';
-import { broadcastStrides, empty, type View } from './view.js';
+import { broadcastStrides, overwritten, type View } from './view.js';
 import { WASM_BINARY, type WasmBinary } from './wasm-elementwise.js';
 import { binaryWasm, reluWasm, unaryWasm, WASM_FROM, WASM_UNARY_FROM } from './wasm-elementwise-run.js';
 import { WASM_UNARY, type WasmUnary } from './wasm-transcendental.js';
 
 /** runs a one-input loop over all of `x` into `res`, by default a fresh contiguous view of dtype `out` */
-const map1 = (loop: UnaryLoop, x: View, out: DType, res: View = empty(out, x.shape)): View => {
+const map1 = (loop: UnaryLoop, x: View, out: DType, res: View = overwritten(out, x.shape)): View => {
   if (res.data.length === 0) return res;
   const p = plan(x.shape, [x]), xs = p.starts[0]!, size = p.rows * p.n;
   const xr = p.rowSteps[0]!, xc = p.steps[0]!, src = x.data, dst = res.data;
@@ -29,7 +29,7 @@ export const unary = (op: UnaryOp, x: View, out: DType): View => {
   if (op === 'relu' && out === 'float32' && x.dtype === 'float32' && x.data instanceof Float32Array) return reluFloat32(x);
   const loop = unaryLoop(op, out);
   if (loop === undefined) return ref.unary(op, x, out);
-  const res = empty(out, x.shape);
+  const res = overwritten(out, x.shape);
   if (res.data instanceof Float32Array && x.data instanceof Float32Array && x.dtype === 'float32' && res.data.length >= WASM_UNARY_FROM && isWasmUnary(op)) {
     const p = plan(x.shape, [x]);
     if (unaryWasm(op, res.data, p.blocks, p.rows, p.n, { data: x.data, starts: p.starts[0]!, rowStep: p.rowSteps[0]!, step: p.steps[0]! })) return res;
@@ -39,7 +39,7 @@ export const unary = (op: UnaryOp, x: View, out: DType): View => {
 
 /** relu of float32 storage: the branchless loop on 32-bit patterns (a branch on the sign mispredicts on activations) */
 const reluFloat32 = (x: View): View => {
-  const res = empty('float32', x.shape);
+  const res = overwritten('float32', x.shape);
   if (res.data.length === 0) return res;
   // under withFloat64 the output is a Float64Array: the plain loop
   if (!(res.data instanceof Float32Array)) return map1(unaryLoop('relu', 'float32')!, x, 'float32');
@@ -55,7 +55,7 @@ export const binary = (op: BinaryOp, a: View, b: View, shape: readonly number[],
   const loop = binaryLoop(op, out);
   // the reference also owns the errors (operands that do not broadcast, int32 division)
   if (loop === undefined || !broadcasts(a.shape, shape) || !broadcasts(b.shape, shape)) return ref.binary(op, a, b, shape, out);
-  const res = empty(out, shape);
+  const res = overwritten(out, shape);
   if (res.data.length === 0) return res;
   const p = plan(shape, [
     { strides: broadcastStrides(a, shape), offset: a.offset },
@@ -92,7 +92,7 @@ const bits = (data: Storage): Int32Array | undefined =>
 /** out[i] = cond[i] ? a[i] : b[i] over the broadcast `shape`; bool results run on the reference kernel */
 export const where = (cond: View, a: View, b: View, shape: readonly number[], out: DType): View => {
   if (out === 'bool' || ![cond, a, b].every((v) => broadcasts(v.shape, shape))) return ref.where(cond, a, b, shape, out);
-  const res = empty(out, shape);
+  const res = overwritten(out, shape);
   if (res.data.length === 0) return res;
   const p = plan(shape, [cond, a, b].map((v) => ({ strides: broadcastStrides(v, shape), offset: v.offset })));
   const [cs, as, bs] = p.starts, [cr, ar, br] = p.rowSteps, [cc, ac, bc] = p.steps, size = p.rows * p.n;

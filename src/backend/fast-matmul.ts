@@ -5,7 +5,7 @@ import { broadcasts } from './fast-plan.js';
 import * as ref from './reference-matmul.js';
 import { matmulBatchWasm } from './wasm-batch.js';
 import { matmulWasm, wasmKernels } from './wasm-matmul.js';
-import { broadcastStrides, empty, offsets, reshaped, reshapeStrides, type View } from './view.js';
+import { broadcastStrides, offsets, overwritten, reshaped, reshapeStrides, type View } from './view.js';
 
 /** one batch of matrix products, each a (m x k) @ (k x n) between strided matrices */
 export interface MatmulJob {
@@ -77,8 +77,9 @@ export const makeMatmul = ({ wasm, threadsFrom, batchBelow = threadsFrom }: Matm
   const run = (a: View, b: View, batch: readonly number[]): View => {
     const job = matmulJob(a, b, batch);
     if (job === undefined) return ref.matmul(a, b, batch);
-    const out = empty('float32', [...batch, job.m, job.n]);
-    if (numel(out.shape) === 0 || job.k === 0) return out;
+    // every element is written below (a product over k = 0 is all zeros)
+    const out = overwritten('float32', [...batch, job.m, job.n]);
+    if (numel(out.shape) === 0 || job.k === 0) { out.data.fill(0); return out; }
     const kern = wasm ? wasmKernels() : undefined;
     const onWasm = kern !== undefined && a.data instanceof Float32Array && b.data instanceof Float32Array && out.data instanceof Float32Array && (
       (job.aStarts.length > 1 && job.m * job.k * job.n < batchBelow

@@ -17,6 +17,9 @@ export const fromStorage = <D extends DType>(dtype: D, data: StorageOf[D], shape
 /** fresh zero-filled contiguous storage of a shape */
 export const empty = <D extends DType>(dtype: D, shape: readonly number[]): View<D> =>
   fromStorage(dtype, allocate(dtype, numel(shape)), shape);
+/** fresh contiguous storage of a shape for a kernel that writes every element (it may hold a recycled array's old values) */
+export const overwritten = <D extends DType>(dtype: D, shape: readonly number[]): View<D> =>
+  fromStorage(dtype, allocate(dtype, numel(shape), false), shape);
 
 /** true when a view walks its storage row-major without gaps from its offset */
 export const isContiguous = (v: View): boolean => {
@@ -88,7 +91,7 @@ const copyOut = (v: View, dst: { [i: number]: number }): void => {
 /** a contiguous copy (or `v` itself when it already is contiguous and starts the storage's only use) */
 export const contiguous = <D extends DType>(v: View<D>): View<D> => {
   if (isContiguous(v) && v.offset === 0 && v.data.length === numel(v.shape)) return v;
-  const out = empty(v.dtype, v.shape);
+  const out = overwritten(v.dtype, v.shape);
   copyOut(v, out.data);
   return out;
 };

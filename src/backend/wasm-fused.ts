@@ -1,7 +1,7 @@
 /** @file Fused elementwise programs compiled to one WebAssembly SIMD kernel each: inputs copied in compactly, one pass computing every node in v128 locals, the result copied out. */
 import type { BinaryOp, UnaryOp } from './backend.js';
 import { programKey, type FusedProgram } from './fused-program.js';
-import { empty, type View } from './view.js';
+import { overwritten, type View } from './view.js';
 import { WASM_FROM } from './wasm-elementwise-run.js';
 import { heap, setResident, wasmKernels } from './wasm-matmul.js';
 import {
@@ -230,7 +230,7 @@ export const fusedWasm = (program: FusedProgram, inputs: readonly View[], shape:
   if (kern === undefined || n < WASM_FROM || inputs.length < program.inputs) return undefined;
   // float32 storage only: under withFloat64 the ops compute in doubles, which this kernel does not
   if (inputs.some((v) => !(v.data instanceof Float32Array) || !broadcasts(v.shape, shape))) return undefined;
-  const out = empty('float32', shape);
+  const out = overwritten('float32', shape); // every element is copied out below
   if (!(out.data instanceof Float32Array)) return undefined;
   const scalar = inputs.map((v) => v.shape.every((d) => d === 1));
   const f = kernelFor(program, scalar, typeof SharedArrayBuffer !== 'undefined' && kern.memory.buffer instanceof SharedArrayBuffer);

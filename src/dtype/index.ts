@@ -103,19 +103,22 @@ export const recycle = (data: Storage): boolean => {
 export const recyclerStats = (): { readonly arrays: number; readonly bytes: number } =>
   ({ arrays: [...free.values()].reduce((n, l) => n + l.length, 0), bytes: freeBytes });
 
-const float32Array = (size: number): Float32Array => {
+const float32Array = (size: number, zeroed: boolean): Float32Array => {
   if (size < RECYCLE_FROM) return new Float32Array(size);
   const reused = free.get(size)?.pop();
   if (reused !== undefined) freeBytes -= reused.byteLength;
-  const a = reused?.fill(0) ?? new Float32Array(size);
+  const a = (zeroed ? reused?.fill(0) : reused) ?? new Float32Array(size);
   owned?.add(a);
   return a;
 };
 
-/** a zero-filled storage array of dtype d */
-export const allocate = <D extends DType>(dtype: D, size: number): StorageOf[D] => {
+/**
+ * A zero-filled storage array of dtype d; with `zeroed` false, for a kernel that writes every
+ * element, a recycled float32 array is handed out as it is (fresh arrays are zeros either way).
+ */
+export const allocate = <D extends DType>(dtype: D, size: number, zeroed = true): StorageOf[D] => {
   switch (dtype) {
-    case 'float32': return (float64Depth > 0 ? new Float64Array(size) as Float64Array as never : float32Array(size)) as StorageOf[D];
+    case 'float32': return (float64Depth > 0 ? new Float64Array(size) as Float64Array as never : float32Array(size, zeroed)) as StorageOf[D];
     case 'int32': return new Int32Array(size) as StorageOf[D];
     default: return new Uint8Array(size) as StorageOf[D];
   }
