@@ -4,7 +4,7 @@
  * its result is computed, so a step needs no extra synchronisation.
  */
 import {
-  add, conv2d, fromArray, item, key, leaves, leavesWithPath, matmul, mean, nn, optim, relu, softmaxCrossEntropy, square, toArray,
+  add, conv2d, fromArray, fuse, item, key, leaves, leavesWithPath, matmul, mean, nn, optim, relu, softmaxCrossEntropy, square, toArray,
   unflatten, valueAndGrad, type AnyTensor, type Tensor,
 } from '../../src/index.js';
 import type { Peer, Prepared } from '../harness.js';
@@ -120,7 +120,9 @@ export const shapegrad: Peer = {
     },
     W7: (d) => {
       const a = t(d.a, [d.a.shape[0]!]), b = t(d.b, [d.b.shape[0]!]);
-      return forward(() => relu(add(a, b)));
+      // one fused kernel, as jax-js runs its jitted add+relu
+      const addRelu = fuse((x: typeof a, y: typeof b) => relu(add(x, y)));
+      return forward(() => addRelu(a, b));
     },
   },
 };
