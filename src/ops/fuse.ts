@@ -1,6 +1,6 @@
 /** @file fuse: an elementwise function staged once per call into one program, run as one kernel, differentiated by staging its derivative. */
-import type { FusedProgram } from '../backend/index.js';
-import { bind, stage, staging } from '../core/index.js';
+import { programKey, type FusedProgram } from '../backend/index.js';
+import { bind, stage, staging, type Staged } from '../core/index.js';
 import type { Shape } from '../shape/index.js';
 import { full, isTensor, type AnyTensor, type Tensor } from '../tensor/index.js';
 import type { DType } from '../dtype/index.js';
@@ -84,16 +84,30 @@ const shapeOf = (t: T): readonly number[] => t.shape as readonly number[];
 export const fusedVjp = (g: T, inputs: readonly T[], program: FusedProgram, shape: readonly number[], needs: readonly boolean[]): (T | null)[] =>
   inputs.map((x, k) => {
     if (needs[k] === false || x.dtype !== 'float32') return null;
-    let reached = true;
-    const st = stage('fuse', [...inputs.map((t) => ({ shape: shapeOf(t), dtype: 'float32' as DType })), { shape, dtype: 'float32' }], (ps) => {
-      const c = cotangentOf(program, k, ps.slice(0, inputs.length), ps[inputs.length]!);
-      if (c === undefined) reached = false;
-      return c ?? zero();
-    }, zero);
-    if (!reached) return full(shapeOf(x), 0, 'float32');
+    const st = derivative(program, inputs.map(shapeOf), shape, k);
+    if (st === undefined) return full(shapeOf(x), 0, 'float32');
     const c = bind(primitives.fused, [...inputs, g, ...st.captured], { program: st.program, shape: st.shape });
     return unbroadcast(c, shapeOf(x));
   });
+
+// A derivative program depends only on the program, the shapes and the input (its constants come
+// from the derivative rules, never from the values), so each is staged once and kept.
+const derivatives = new Map<string, Staged | undefined>();
+const DERIVATIVES_KEPT = 1024;
+/** input k's cotangent program (inputs: the program's, then the output's cotangent), or undefined when no gradient reaches k */
+const derivative = (program: FusedProgram, shapes: readonly (readonly number[])[], shape: readonly number[], k: number): Staged | undefined => {
+  const key = `${programKey(program)}#${shapes.map((s) => s.join('x')).join(',')}#${shape.join('x')}#${k}`;
+  if (derivatives.has(key)) return derivatives.get(key);
+  let reached = true;
+  const st = stage('fuse', [...shapes.map((s) => ({ shape: s, dtype: 'float32' as DType })), { shape, dtype: 'float32' }], (ps) => {
+    const c = cotangentOf(program, k, ps.slice(0, shapes.length), ps[shapes.length]!);
+    if (c === undefined) reached = false;
+    return c ?? zero();
+  }, zero);
+  if (derivatives.size >= DERIVATIVES_KEPT) derivatives.clear();
+  derivatives.set(key, reached ? st : undefined);
+  return reached ? st : undefined;
+};
 
 /** a function of tensors and numbers (it must return float32: checked when it is staged) */
 type Fusable = (...args: never[]) => AnyTensor;
