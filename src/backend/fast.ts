@@ -40,5 +40,5 @@ export const fast: Backend = {
   // one WebAssembly SIMD pass for the whole program where it compiles, else node by node on the loops above
   fused: (program, inputs, shape) =>
     (inputs.every((v) => v.data instanceof Float32Array) ? fusedWasm(program, inputs, shape) : undefined)
-      ?? evaluateFused({ unary, binary, where, cast }, program, inputs),
+      ?? evaluateFused({ unary, binary, where, cast }, program, inputs, shape),
 };

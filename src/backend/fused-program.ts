@@ -1,6 +1,7 @@
 /** @file Fused elementwise programs: the expression DAG `fuse` stages, and its node-by-node evaluation on any backend's kernels (the oracle for fused kernels). */
 import type { BinaryOp, UnaryOp } from './backend.js';
 import type { View } from './view.js';
+import { contiguousStrides } from '../shape/index.js';
 
 /** the dtypes a fused program computes in: float32 values and bool masks */
 export type FusedDType = 'float32' | 'bool';
@@ -21,15 +22,17 @@ export type FusedNode =
 /**
  * An elementwise function of its inputs as a DAG in topological order. Inputs are float32 (bool
  * inputs arrive as float32 0/1 and are turned back into masks by a `binary notEqual 0` node the
- * stager writes); the output node is float32. Programs carry no tensor values: a scalar constant
- * is an input of shape [], so one compiled kernel serves every value of it.
+ * stager writes); the output nodes are float32. One output gives a value of the program's shape;
+ * m > 1 outputs give [m, ...shape], output j (broadcast to the shape) at index j (a derivative
+ * program computes every input's cotangent in one pass this way). Programs carry no tensor
+ * values: a scalar constant is an input of shape [], so one compiled kernel serves every value of it.
  */
 export interface FusedProgram {
   readonly nodes: readonly FusedNode[];
   /** the dtype of each node's value */
   readonly dtypes: readonly FusedDType[];
-  /** the node whose value is the result (float32, of the program's broadcast shape) */
-  readonly output: number;
+  /** the nodes whose values are the result (float32), at least one */
+  readonly outputs: readonly number[];
   /** how many inputs the program reads */
   readonly inputs: number;
 }
@@ -55,7 +58,7 @@ const broadcast2 = (a: readonly number[], b: readonly number[]): number[] => {
  * rounded to its dtype on store: exactly what the same ops give one by one (the reference for
  * fused kernels, and the fallback for programs or layouts they do not take).
  */
-export const evaluateFused = (kernels: ElementwiseKernels, program: FusedProgram, inputs: readonly View[]): View => {
+export const evaluateFused = (kernels: ElementwiseKernels, program: FusedProgram, inputs: readonly View[], shape: readonly number[]): View => {
   const values: View[] = [];
   program.nodes.forEach((node, i) => {
     const dt = program.dtypes[i]!;
@@ -75,11 +78,18 @@ export const evaluateFused = (kernels: ElementwiseKernels, program: FusedProgram
       case 'cast': values.push(kernels.cast(values[node.x]!, 'float32')); break;
     }
   });
-  return values[program.output]!;
+  if (program.outputs.length === 1) return values[program.outputs[0]!]!;
+  // each output broadcast to the shape by an exact copy (a select on an all-true mask), then stacked
+  const n = shape.reduce((a, d) => a * d, 1);
+  const parts = program.outputs.map((j) => kernels.where(TRUE, values[j]!, values[j]!, shape, 'float32'));
+  const data = new (parts[0]!.data.constructor as new (n: number) => Float32Array)(n * parts.length);
+  parts.forEach((v, j) => data.set(v.data.subarray(v.offset, v.offset + n), j * n));
+  return { dtype: 'float32', data, shape: [parts.length, ...shape], strides: contiguousStrides([parts.length, ...shape]), offset: 0 };
 };
+const TRUE: View = { dtype: 'bool', data: Uint8Array.of(1), shape: [], strides: [], offset: 0 };
 
 /** a text that is equal for two programs exactly when they compute the same function (a compiled kernel's cache key) */
 export const programKey = (program: FusedProgram): string =>
-  `${program.inputs}|${program.output}|${program.nodes.map((n, i) => `${program.dtypes[i]}:${
+  `${program.inputs}|${program.outputs.join(',')}|${program.nodes.map((n, i) => `${program.dtypes[i]}:${
     n.kind === 'input' ? `i${n.index}` : n.kind === 'unary' ? `${n.op}(${n.x})` : n.kind === 'binary' ? `${n.op}(${n.a},${n.b})`
       : n.kind === 'where' ? `where(${n.cond},${n.a},${n.b})` : `cast(${n.x})`}`).join(';')}`;

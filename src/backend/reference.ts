@@ -53,5 +53,5 @@ export const reference: Backend = {
   foldPatches,
   conv,
   convFilter,
-  fused: (program, inputs) => evaluateFused({ unary, binary, where, cast }, program, inputs),
+  fused: (program, inputs, shape) => evaluateFused({ unary, binary, where, cast }, program, inputs, shape),
 };

@@ -5,7 +5,7 @@ import { overwritten, type View } from './view.js';
 import { WASM_FROM } from './wasm-elementwise-run.js';
 import { heap, setResident, wasmKernels } from './wasm-matmul.js';
 import {
-  absF32x4, add32, addF32x4, and128, assemble, bitselect128, brIf, const32, constF32x4, constF64x2, demoteF32x4, divF32x4, eqF32x4,
+  absF32x4, add32, mul32, addF32x4, and128, assemble, bitselect128, brIf, const32, constF32x4, constF64x2, demoteF32x4, divF32x4, eqF32x4,
   f32, geF32x4, get, gtF32x4, i32, leF32x4, load128, loop, ltF32x4, ltU32, maxF32x4, minF32x4, mulF32x4, mulF64x2, negF32x4, neF32x4, or128,
   promoteLowF64x2, set, shuffle8x16, splatF32x4, sqrtF32x4, store128, subF32x4, subF64x2, v128, wasmApi, zero128, type Code, type Func,
 } from './wasm-emit.js';
@@ -81,7 +81,7 @@ const PAD = 4 * UNROLL;
 const compile = (program: FusedProgram, scalar: readonly boolean[]): Func | undefined => {
   const { nodes, dtypes } = program;
   const live = nodes.map(() => false);
-  live[program.output] = true;
+  for (const o of program.outputs) live[o] = true;
   for (let i = nodes.length - 1; i >= 0; i--) {
     const n = nodes[i]!;
     if (!live[i]) continue;
@@ -145,10 +145,11 @@ const compile = (program: FusedProgram, scalar: readonly boolean[]): Func | unde
       if (v === undefined) return undefined;
       out.push(set(local(j, copy), v));
     }
-    out.push(store128(add32(get(D), get(i)), ref(program.output), 16 * copy));
+    // output j at d + j * bytes
+    program.outputs.forEach((o, j) => out.push(store128(add32(j === 0 ? get(D) : add32(get(D), mul32(const32(j), get(BYTES))), get(i)), ref(o), 16 * copy)));
     return out;
   };
-  const steps = dtypes[program.output] === 'float32' ? Array.from({ length: UNROLL }, (_, c) => step(c)) : [undefined];
+  const steps = program.outputs.every((o) => dtypes[o] === 'float32') ? Array.from({ length: UNROLL }, (_, c) => step(c)) : [undefined];
   if (steps.some((s) => s === undefined)) return undefined;
   const body: Code = [
     scalars.map((k) => set(splat.get(k)!, splatF32x4(get(param.get(k)!)))),
@@ -230,17 +231,17 @@ export const fusedWasm = (program: FusedProgram, inputs: readonly View[], shape:
   if (kern === undefined || n < WASM_FROM || inputs.length < program.inputs) return undefined;
   // float32 storage only: under withFloat64 the ops compute in doubles, which this kernel does not
   if (inputs.some((v) => !(v.data instanceof Float32Array) || !broadcasts(v.shape, shape))) return undefined;
-  const out = overwritten('float32', shape); // every element is copied out below
+  const out = overwritten('float32', program.outputs.length === 1 ? shape : [program.outputs.length, ...shape]); // every element is copied out below
   if (!(out.data instanceof Float32Array)) return undefined;
   const scalar = inputs.map((v) => v.shape.every((d) => d === 1));
   const f = kernelFor(program, scalar, typeof SharedArrayBuffer !== 'undefined' && kern.memory.buffer instanceof SharedArrayBuffer);
   if (f === undefined) return undefined;
-  const padded = Math.ceil(n / PAD) * PAD, arrays = inputs.flatMap((_, k) => (scalar[k] ? [] : [k]));
+  const padded = Math.ceil(n / PAD) * PAD, arrays = inputs.flatMap((_, k) => (scalar[k] ? [] : [k])), m = program.outputs.length;
   setResident(undefined);
-  const h = heap(kern, 4 * padded * (1 + arrays.length));
+  const h = heap(kern, 4 * padded * (m + arrays.length));
   if (h === undefined) return undefined;
-  arrays.forEach((k, j) => copyIn(h, (1 + j) * padded, inputs[k]!, shape));
-  f(0, 4 * padded, ...arrays.map((_, j) => 4 * (1 + j) * padded), ...inputs.flatMap((v, k) => (scalar[k] ? [v.data[v.offset]!] : [])));
-  out.data.set(h.subarray(0, n));
+  arrays.forEach((k, j) => copyIn(h, (m + j) * padded, inputs[k]!, shape));
+  f(0, 4 * padded, ...arrays.map((_, j) => 4 * (m + j) * padded), ...inputs.flatMap((v, k) => (scalar[k] ? [v.data[v.offset]!] : [])));
+  for (let j = 0; j < m; j++) out.data.set(h.subarray(j * padded, j * padded + n), j * n);
   return out;
 };

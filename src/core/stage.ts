@@ -1,8 +1,8 @@
 /** @file Staging: running a function on placeholder tensors to record its elementwise primitives as a fused program (what `fuse` compiles). */
 import type { BinaryOp, FusedDType, FusedNode, FusedProgram, UnaryOp } from '../backend/index.js';
 import type { DType } from '../dtype/index.js';
-import { contiguousStrides, showShape, ValueError } from '../shape/index.js';
-import { fromView, viewOf, type AnyTensor } from '../tensor/index.js';
+import { broadcastShapes, contiguousStrides, showShape, ValueError } from '../shape/index.js';
+import { fromView, isTensor, viewOf, type AnyTensor } from '../tensor/index.js';
 import type { PrimitiveDef } from './primitive.js';
 
 // Placeholders have no storage: a kernel that reached one would read nothing. Their views are
@@ -89,7 +89,7 @@ export const stageBind = <Params>(prim: PrimitiveDef<Params>, inputs: readonly A
 /** a staged function: its program, and the concrete tensors it read, which are the program's inputs after the arguments */
 export interface Staged {
   readonly program: FusedProgram;
-  /** the output's shape */
+  /** the output's shape (several outputs: the broadcast of theirs, each stacked at it) */
   readonly shape: readonly number[];
   /** the tensors the function closed over (scalars of its numbers included), in input order after the arguments */
   readonly captured: readonly AnyTensor[];
@@ -102,8 +102,8 @@ export interface Staged {
  * run it inline instead: its arguments are the outer session's placeholders.
  */
 export const stage = (
-  op: string, args: readonly { readonly shape: readonly number[]; readonly dtype: DType }[], f: (xs: readonly AnyTensor[]) => AnyTensor,
-  zero: () => AnyTensor,
+  op: string, args: readonly { readonly shape: readonly number[]; readonly dtype: DType }[],
+  f: (xs: readonly AnyTensor[]) => AnyTensor | readonly AnyTensor[], zero: () => AnyTensor,
 ): Staged => {
   const outer = session;
   const s: Session = { op, nodes: [], dtypes: [], shapes: [], nodeOf: new Map(), captured: new Map(), inputs: [] };
@@ -120,10 +120,13 @@ export const stage = (
       return b;
     });
     const out = f(placeholders);
-    const node = nodeFor(s, out);
-    if (s.dtypes[node] !== 'float32') throw new ValueError(op, `the function returns ${s.dtypes[node]}; a fused function returns float32`);
-    const program = prune({ nodes: s.nodes, dtypes: s.dtypes, output: node, inputs: s.inputs.length });
-    return { program, shape: s.shapes[node]!, captured: s.inputs.slice(args.length) };
+    const outputs = (isTensor(out) ? [out] : out).map((t) => nodeFor(s, t));
+    for (const node of outputs) {
+      if (s.dtypes[node] !== 'float32') throw new ValueError(op, `the function returns ${s.dtypes[node]}; a fused function returns float32`);
+    }
+    const program = prune({ nodes: s.nodes, dtypes: s.dtypes, outputs, inputs: s.inputs.length });
+    const shape = outputs.map((o) => s.shapes[o]!).reduce((a, b) => broadcastShapes(a, b, op) as number[]);
+    return { program, shape, captured: s.inputs.slice(args.length) };
   } finally {
     session = outer;
   }
@@ -134,7 +137,7 @@ const EMPTY_TENSOR = fromView({ dtype: 'float32', data: EMPTY, shape: [0], strid
 /** the program without nodes the output does not depend on (input nodes are kept: input indices are positions) */
 const prune = (p: FusedProgram): FusedProgram => {
   const used = new Array<boolean>(p.nodes.length).fill(false);
-  used[p.output] = true;
+  for (const o of p.outputs) used[o] = true;
   for (let i = p.nodes.length - 1; i >= 0; i--) {
     if (used[i]) for (const k of operands(p.nodes[i]!)) used[k] = true;
   }
@@ -143,7 +146,7 @@ const prune = (p: FusedProgram): FusedProgram => {
   let m = 0;
   keep.forEach((k, i) => { at[i] = k ? m++ : -1; });
   const nodes = p.nodes.flatMap((n, i) => (keep[i] ? [renumber(n, at)] : []));
-  return { nodes, dtypes: p.dtypes.filter((_, i) => keep[i]), output: at[p.output]!, inputs: p.inputs };
+  return { nodes, dtypes: p.dtypes.filter((_, i) => keep[i]), outputs: p.outputs.map((o) => at[o]!), inputs: p.inputs };
 };
 const operands = (n: FusedNode): readonly number[] =>
   n.kind === 'input' ? [] : n.kind === 'unary' || n.kind === 'cast' ? [n.x] : n.kind === 'binary' ? [n.a, n.b] : [n.cond, n.a, n.b];

@@ -7,6 +7,8 @@ import type { DType } from '../dtype/index.js';
 import { unbroadcast } from './adjoints.js';
 import { binaryDerivatives, unaryDerivatives } from './derivatives.js';
 import { add, where } from './elementwise.js';
+import { slice } from './indexing.js';
+import { squeeze } from './layout.js';
 import { scalar } from './operand.js';
 import { primitives } from './primitives.js';
 
@@ -30,21 +32,21 @@ const replay = (program: FusedProgram, xs: readonly T[]): T[] => {
 };
 
 /**
- * The cotangent of input `k` before its broadcast axes are summed back, as a function of the
- * inputs and the output's cotangent `g`: reverse mode over the program with the same derivative
+ * The cotangents of the inputs before their broadcast axes are summed back, as functions of the
+ * inputs and the outputs' cotangents `gs`: reverse mode over the program with the same derivative
  * rules the unfused ops use (derivatives.ts), every cotangent kept at the broadcast shape where it
  * arises (the sums over broadcast axes commute with the elementwise factors, which are constant
- * along them, so summing once at the input is exact). Undefined when no gradient reaches input k.
+ * along them, so summing once at the input is exact). Undefined for an input no gradient reaches.
  */
-const cotangentOf = (program: FusedProgram, k: number, xs: readonly T[], g: T): T | undefined => {
+const cotangentsOf = (program: FusedProgram, xs: readonly T[], gs: readonly T[]): (T | undefined)[] => {
   const v = replay(program, xs);
   const ct: (T | undefined)[] = new Array<T | undefined>(v.length);
-  ct[program.output] = g;
   const give = (i: number, c: T | null): void => {
     if (c === null || program.dtypes[i] !== 'float32') return;
     const prev = ct[i];
     ct[i] = prev === undefined ? c : add(prev, c);
   };
+  program.outputs.forEach((o, j) => give(o, gs[j]!));
   for (let i = program.nodes.length - 1; i >= 0; i--) {
     const n = program.nodes[i]!, c = ct[i];
     if (c === undefined || program.dtypes[i] !== 'float32') continue;
@@ -70,43 +72,58 @@ const cotangentOf = (program: FusedProgram, k: number, xs: readonly T[], g: T): 
       case 'cast': break; // bool -> float32: nothing flows back into a mask
     }
   }
-  const at = program.nodes.findIndex((n) => n.kind === 'input' && n.index === k);
-  return at < 0 ? undefined : ct[at];
+  return Array.from({ length: program.inputs }, (_, k) => {
+    const at = program.nodes.findIndex((n) => n.kind === 'input' && n.index === k);
+    return at < 0 ? undefined : ct[at];
+  });
 };
 
 const shapeOf = (t: T): readonly number[] => t.shape as readonly number[];
 
 /**
- * The VJP of a fused program: for each input that needs one, its cotangent as another fused
- * program (staged from the reverse pass above, so its own VJP, for grad of grad, comes the same
- * way), summed back over the axes the input was broadcast along.
+ * The VJP of a fused program: the cotangents of every input that needs one as one more fused
+ * program with an output per input (one pass; staged from the reverse pass above, so its own
+ * VJP, for grad of grad, comes the same way), each summed back over the axes its input was
+ * broadcast along. A program with several outputs takes their cotangents from the stacked one.
  */
-export const fusedVjp = (g: T, inputs: readonly T[], program: FusedProgram, shape: readonly number[], needs: readonly boolean[]): (T | null)[] =>
-  inputs.map((x, k) => {
-    if (needs[k] === false || x.dtype !== 'float32') return null;
-    const st = derivative(program, inputs.map(shapeOf), shape, k);
-    if (st === undefined) return full(shapeOf(x), 0, 'float32');
-    const c = bind(primitives.fused, [...inputs, g, ...st.captured], { program: st.program, shape: st.shape });
+export const fusedVjp = (g: T, inputs: readonly T[], program: FusedProgram, shape: readonly number[], needs: readonly boolean[]): (T | null)[] => {
+  const want = inputs.map((x, k) => needs[k] !== false && x.dtype === 'float32');
+  const m = program.outputs.length;
+  const gs = m === 1 ? [g] : program.outputs.map((_, j) => squeeze(slice(g as Tensor<number[]>, [[j, j + 1]]), 0) as T);
+  const d = derivative(program, inputs.map(shapeOf), shape, want);
+  const got = d.reached.length === 0 ? undefined
+    : bind(primitives.fused, [...inputs, ...gs, ...d.staged.captured], { program: d.staged.program, shape: d.staged.shape });
+  return inputs.map((x, k) => {
+    if (!want[k]) return null;
+    const j = d.reached.indexOf(k);
+    if (j < 0 || got === undefined) return full(shapeOf(x), 0, 'float32');
+    const c = d.reached.length === 1 ? got : squeeze(slice(got as Tensor<number[]>, [[j, j + 1]]), 0) as T;
     return unbroadcast(c, shapeOf(x));
   });
+};
 
-// A derivative program depends only on the program, the shapes and the input (its constants come
-// from the derivative rules, never from the values), so each is staged once and kept.
-const derivatives = new Map<string, Staged | undefined>();
+/** a derivative program, and the inputs whose cotangents are its outputs (in order) */
+interface Derivative { readonly staged: Staged; readonly reached: readonly number[] }
+// A derivative program depends only on the program, the shapes and the inputs wanted (its
+// constants come from the derivative rules, never from the values), so each is staged once and kept.
+const derivatives = new Map<string, Derivative>();
 const DERIVATIVES_KEPT = 1024;
-/** input k's cotangent program (inputs: the program's, then the output's cotangent), or undefined when no gradient reaches k */
-const derivative = (program: FusedProgram, shapes: readonly (readonly number[])[], shape: readonly number[], k: number): Staged | undefined => {
-  const key = `${programKey(program)}#${shapes.map((s) => s.join('x')).join(',')}#${shape.join('x')}#${k}`;
-  if (derivatives.has(key)) return derivatives.get(key);
-  let reached = true;
-  const st = stage('fuse', [...shapes.map((s) => ({ shape: s, dtype: 'float32' as DType })), { shape, dtype: 'float32' }], (ps) => {
-    const c = cotangentOf(program, k, ps.slice(0, shapes.length), ps[shapes.length]!);
-    if (c === undefined) reached = false;
-    return c ?? zero();
+/** the wanted inputs' cotangent program (inputs: the program's, then one cotangent per output, each of `shape`) */
+const derivative = (program: FusedProgram, shapes: readonly (readonly number[])[], shape: readonly number[], want: readonly boolean[]): Derivative => {
+  const key = `${programKey(program)}#${shapes.map((s) => s.join('x')).join(',')}#${shape.join('x')}#${want.map(Number).join('')}`;
+  const kept = derivatives.get(key);
+  if (kept !== undefined) return kept;
+  let reached: number[] = [];
+  const m = program.outputs.length, args = [...shapes, ...program.outputs.map(() => shape)];
+  const staged = stage('fuse', args.map((s) => ({ shape: s, dtype: 'float32' as DType })), (ps) => {
+    const cts = cotangentsOf(program, ps.slice(0, shapes.length), ps.slice(shapes.length, shapes.length + m));
+    reached = cts.flatMap((c, k) => (c !== undefined && want[k] ? [k] : []));
+    return reached.length === 0 ? zero() : reached.map((k) => cts[k]!);
   }, zero);
   if (derivatives.size >= DERIVATIVES_KEPT) derivatives.clear();
-  derivatives.set(key, reached ? st : undefined);
-  return reached ? st : undefined;
+  const d = { staged, reached };
+  derivatives.set(key, d);
+  return d;
 };
 
 /** a function of tensors and numbers (it must return float32: checked when it is staged) */

@@ -346,7 +346,7 @@ export const primitives: { readonly [P in PrimName]: PrimitiveDef<ParamsOf[P]> }
         requireDType('fuse', x, ['float32']);
         checkBroadcastTo('fuse', x.shape, shape);
       });
-      return { shape: [...shape], dtype: 'float32' };
+      return { shape: program.outputs.length === 1 ? [...shape] : [program.outputs.length, ...shape], dtype: 'float32' };
     },
     impl: (b, xs, { program, shape }) => b.fused(program, xs, shape),
     // each input's cotangent is the program's derivative, staged into a program of its own (fuse.ts)

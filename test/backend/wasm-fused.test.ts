@@ -68,7 +68,7 @@ const randomProgram = (next: () => number, inputs: number, ops: number, transcen
     else push({ kind: 'cast', x: operand('bool') }, 'float32');
   }
   if (dtypes[nodes.length - 1] === 'bool') push({ kind: 'cast', x: nodes.length - 1 }, 'float32');
-  return { nodes, dtypes, output: nodes.length - 1, inputs };
+  return { nodes, dtypes, outputs: [nodes.length - 1], inputs };
 };
 
 /** a random [m, n] (m n >= WASM_FROM, often just above it, not a multiple of 4 or 8 as often as not) with random inputs */
@@ -122,12 +122,29 @@ describe.runIf(hasWasm)('fusedWasm: bit-identical to the reference node-by-node 
     expect(ran).toBe(220);
   });
 
+  it('several outputs: each node stacked at the shape, the same bits as the reference', () => {
+    const next = mulberry32(4242);
+    for (let t = 0; t < 60; t++) {
+      const { program: one, inputs, shape } = randomCase(next, false);
+      const floats = one.dtypes.flatMap((d, j) => (d === 'float32' ? [j] : []));
+      const outputs = [one.outputs[0]!, ...Array.from({ length: 1 + Math.floor(next() * 3) }, () => floats[Math.floor(next() * floats.length)]!)];
+      const program: FusedProgram = { ...one, outputs };
+      const got = fusedWasm(program, inputs, shape);
+      expect(got, describeCase(program, inputs, -1)).toBeDefined();
+      expect(got!.shape).toEqual([outputs.length, ...shape]);
+      const want = reference.fused(program, inputs, shape);
+      expect(want.shape).toEqual([outputs.length, ...shape]);
+      const at = firstDifference(got!.data, Array.from(want.data));
+      expect(at, at < 0 ? '' : `${describeCase(program, inputs, at)}: ${got!.data[at]} vs ${want.data[at]}`).toBe(-1);
+    }
+  });
+
   it('programs with exp, log, tanh, sigmoid: the same bits as the reference with the wasm loops for those nodes', () => {
     const next = mulberry32(77);
     for (let t = 0; t < 80; t++) {
       const { program, inputs, shape } = randomCase(next, true);
       const got = fusedWasm(program, inputs, shape)!;
-      const want = expand(evaluateFused(withWasmTranscendentals, program, inputs), shape);
+      const want = expand(evaluateFused(withWasmTranscendentals, program, inputs, shape), shape);
       const at = firstDifference(got.data, want);
       expect(at, at < 0 ? '' : `${describeCase(program, inputs, at)}: ${got.data[at]} vs ${want[at]}`).toBe(-1);
     }
@@ -148,8 +165,8 @@ describe.runIf(hasWasm)('fusedWasm: bit-identical to the reference node-by-node 
     const nodes: FusedNode[] = [{ kind: 'input', index: 0 }, { kind: 'input', index: 1 }, node];
     const dtypes: FusedDType[] = ['float32', 'float32', dt];
     const program: FusedProgram = dt === 'bool'
-      ? { nodes: [...nodes, { kind: 'cast', x: 2 }], dtypes: [...dtypes, 'float32'], output: 3, inputs: 2 }
-      : { nodes, dtypes, output: 2, inputs: 2 };
+      ? { nodes: [...nodes, { kind: 'cast', x: 2 }], dtypes: [...dtypes, 'float32'], outputs: [3], inputs: 2 }
+      : { nodes, dtypes, outputs: [2], inputs: 2 };
     const inputs = columns(specials()), shape = [...inputs[0]!.shape];
     const got = fusedWasm(program, inputs, shape)!, want = reference.fused(program, inputs, shape);
     expect(firstDifference(got.data, want.data)).toBe(-1);
@@ -172,7 +189,7 @@ describe.runIf(hasWasm)('fusedWasm with exp, log, tanh, sigmoid: within WASM_UNA
     const base: FusedNode[] = [0, 1, 2, 3].map((index) => ({ kind: 'input', index }));
     const nodes: FusedNode[] = [...base, { kind: 'binary', op: 'mul', a: 0, b: 1 }, { kind: 'binary', op: 'add', a: 4, b: 2 }, { kind: 'unary', op, x: 5 }, { kind: 'binary', op: 'mul', a: 6, b: 3 }];
     for (const [output, budget] of [[6, WASM_UNARY_ULP[op]], [7, WASM_UNARY_ULP[op] + 1]] as const) {
-      const program: FusedProgram = { nodes, dtypes: nodes.map(() => 'float32'), output, inputs: 4 };
+      const program: FusedProgram = { nodes, dtypes: nodes.map(() => 'float32'), outputs: [output], inputs: 4 };
       const got = fusedWasm(program, ins, [n])!.data, want = reference.fused(program, ins, [n]).data;
       let worst = 0;
       for (let i = 0; i < n; i++) {
@@ -188,7 +205,7 @@ describe.runIf(hasWasm)('fusedWasm with exp, log, tanh, sigmoid: within WASM_UNA
 describe.runIf(hasWasm)('fusedWasm: where it declines, and what it leaves alone', () => {
   const addRelu: FusedProgram = {
     nodes: [{ kind: 'input', index: 0 }, { kind: 'input', index: 1 }, { kind: 'binary', op: 'add', a: 0, b: 1 }, { kind: 'unary', op: 'relu', x: 2 }],
-    dtypes: ['float32', 'float32', 'float32', 'float32'], output: 3, inputs: 2,
+    dtypes: ['float32', 'float32', 'float32', 'float32'], outputs: [3], inputs: 2,
   };
   const pair = (n: number): View[] => { const next = mulberry32(n); return [0, 1].map(() => fromStorage('float32', filled(next, n), [n])); };
 
@@ -199,13 +216,13 @@ describe.runIf(hasWasm)('fusedWasm: where it declines, and what it leaves alone'
 
   it.each(['sin', 'erf', 'floor', 'sign', 'log1p', 'rsqrt'] as const)('undefined for a program with a live %s node (a dead one is skipped)', (op) => {
     const nodes: FusedNode[] = [...addRelu.nodes, { kind: 'unary', op, x: 3 }];
-    const live: FusedProgram = { nodes, dtypes: [...addRelu.dtypes, 'float32'], output: 4, inputs: 2 };
+    const live: FusedProgram = { nodes, dtypes: [...addRelu.dtypes, 'float32'], outputs: [4], inputs: 2 };
     expect(fusedWasm(live, pair(4000), [4000])).toBeUndefined();
-    expect(fusedWasm({ ...live, output: 3 }, pair(4000), [4000])).toBeDefined();
+    expect(fusedWasm({ ...live, outputs: [3] }, pair(4000), [4000])).toBeDefined();
   });
 
   it.each(['pow', 'mod', 'atan2'] as const)('undefined for a program with %s', (op) => {
-    const program: FusedProgram = { nodes: [...addRelu.nodes.slice(0, 2), { kind: 'binary', op, a: 0, b: 1 }], dtypes: ['float32', 'float32', 'float32'], output: 2, inputs: 2 };
+    const program: FusedProgram = { nodes: [...addRelu.nodes.slice(0, 2), { kind: 'binary', op, a: 0, b: 1 }], dtypes: ['float32', 'float32', 'float32'], outputs: [2], inputs: 2 };
     expect(fusedWasm(program, pair(4000), [4000])).toBeUndefined();
   });
 
