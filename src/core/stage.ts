@@ -2,12 +2,12 @@
 import type { BinaryOp, FusedDType, FusedNode, FusedProgram, UnaryOp } from '../backend/index.js';
 import type { DType } from '../dtype/index.js';
 import { broadcastShapes, contiguousStrides, showShape, ValueError } from '../shape/index.js';
-import { fromView, isTensor, viewOf, type AnyTensor } from '../tensor/index.js';
+import { fromView, isTensor, PLACEHOLDER, viewOf, type AnyTensor } from '../tensor/index.js';
 import type { PrimitiveDef } from './primitive.js';
 
-// Placeholders have no storage: a kernel that reached one would read nothing. Their views are
-// recognised by identity (this map), so nothing but the stager ever sees them.
-const EMPTY = new Float32Array(0);
+// Placeholders have no storage (PLACEHOLDER, which toArray refuses to read). Their views are
+// recognised by identity (Session.nodeOf), so no kernel ever sees them.
+const EMPTY = PLACEHOLDER;
 
 /** one staging session: the nodes recorded so far and the concrete tensors the function closed over */
 interface Session {

@@ -2,16 +2,21 @@
 import type { Check, ShapeError } from '../../types/index.js';
 import { toStorage } from '../backend/index.js';
 import type { DType, ElementOf, StorageOf } from '../dtype/index.js';
-import { ShapeMismatchError, type HasWide, type Numel, type Shape } from '../shape/index.js';
+import { ShapeMismatchError, showShape, ValueError, type HasWide, type Numel, type Shape } from '../shape/index.js';
 import type { NestedOf } from './nested.js';
-import { viewOf, type AnyTensor, type DTypeOf, type Tensor } from './tensor.js';
+import { PLACEHOLDER, viewOf, type AnyTensor, type DTypeOf, type Tensor } from './tensor.js';
 
 /**
  * The elements in row-major order, as a fresh typed array (Float32Array, Int32Array or Uint8Array);
  * generic in the whole tensor type, so a union of tensor types gives the union of their arrays.
  */
-export const toArray = <T extends AnyTensor>(t: T): StorageOf[DTypeOf<T>] =>
-  toStorage(viewOf(t)) as StorageOf[DTypeOf<T>];
+export const toArray = <T extends AnyTensor>(t: T): StorageOf[DTypeOf<T>] => {
+  const v = viewOf(t);
+  if (v.data === PLACEHOLDER) {
+    throw new ValueError('fuse', `the function reads the values of a tensor ${showShape(v.shape)} while it is staged; a fused function may only apply elementwise ops to its tensors`);
+  }
+  return toStorage(v) as StorageOf[DTypeOf<T>];
+};
 
 /** the elements as nested JS arrays of the tensor's shape (booleans for bool tensors) */
 export const toNested = <S extends Shape, D extends DType>(t: Tensor<S, D>): NestedOf<S, ElementOf<D>> => {

@@ -56,6 +56,9 @@ const asTensor = <S extends Shape, D extends DType>(r: TensorRecord): Tensor<S, 
   r as unknown as Tensor<S, D>; // the phantom [SHAPE] key exists only in the type
 const record = (t: AnyTensor): TensorRecord => t as unknown as TensorRecord; // the same boundary, read side
 
+/** the storage of placeholder tensors (a function being staged by `fuse` sees them): reading one is an error */
+export const PLACEHOLDER: Float32Array = new Float32Array(0);
+
 /** wraps a view (never copied: views are never written after creation) as a frozen tensor */
 export const fromView = <S extends Shape = Dim[], D extends DType = DType>(view: View, trace?: TraceLink): Tensor<S, D> =>
   asTensor<S, D>(Object.freeze({

@@ -148,6 +148,11 @@ describe('fuse refuses what is not elementwise', () => {
     expect(() => fuse((a: Tensor<[4]>) => reshape(a, [2, 2]) as unknown as Tensor<[4]>)(rand([4]))).toThrow(/reshape is not an elementwise function/);
   });
 
+  it('refuses to read a tensor\'s values while staging', () => {
+    const peek = fuse((a: Tensor<[4]>) => mul(a, (toArray(a) as Float32Array)[0] ?? 0));
+    expect(() => peek(rand([4]))).toThrow(/fuse: the function reads the values of a tensor \[4\] while it is staged/);
+  });
+
   it('gives the unfused op\'s shape error for a shape mistake inside', () => {
     const bad = fuse((a: Tensor<[number]>, b: Tensor<[number]>) => add(a, b));
     expect(() => bad(rand([3]), rand([4]))).toThrow(ShapeMismatchError);
