@@ -7,6 +7,8 @@ import { broadcasts, plan } from './fast-plan.js';
 import * as ref from './reference-elementwise.js';
 import { broadcastStrides, overwritten, type View } from './view.js';
 import { WASM_BINARY, type WasmBinary } from './wasm-elementwise.js';
+import type { FusedProgram } from './fused-program.js';
+import { fusedWasm } from './wasm-fused.js';
 import { binaryWasm, reluWasm, unaryWasm, WASM_FROM, WASM_UNARY_FROM } from './wasm-elementwise-run.js';
 import { WASM_UNARY, type WasmUnary } from './wasm-transcendental.js';
 
@@ -55,6 +57,12 @@ export const binary = (op: BinaryOp, a: View, b: View, shape: readonly number[],
   const loop = binaryLoop(op, out);
   // the reference also owns the errors (operands that do not broadcast, int32 division)
   if (loop === undefined || !broadcasts(a.shape, shape) || !broadcasts(b.shape, shape)) return ref.binary(op, a, b, shape, out);
+  // the pullbacks of relu, sigmoid and tanh on the fused wasm kernel (one node; about twice the JS loops' speed on big runs)
+  const pullback = PULLBACKS[op];
+  if (pullback !== undefined && out === 'float32' && a.data instanceof Float32Array && b.data instanceof Float32Array) {
+    const done = fusedWasm(pullback, [a, b], shape);
+    if (done !== undefined) return done;
+  }
   const res = overwritten(out, shape);
   if (res.data.length === 0) return res;
   const p = plan(shape, [
@@ -80,6 +88,14 @@ export const binary = (op: BinaryOp, a: View, b: View, shape: readonly number[],
   return res;
 };
 
+/** one-node fused programs for the pullbacks the wasm elementwise loops do not have */
+const pullbackProgram = (op: BinaryOp): FusedProgram => ({
+  nodes: [{ kind: 'input', index: 0 }, { kind: 'input', index: 1 }, { kind: 'binary', op, a: 0, b: 1 }],
+  dtypes: ['float32', 'float32', 'float32'], outputs: [2], inputs: 2,
+});
+const PULLBACKS: { readonly [K in BinaryOp]?: FusedProgram } = {
+  reluGrad: pullbackProgram('reluGrad'), sigmoidGrad: pullbackProgram('sigmoidGrad'), tanhGrad: pullbackProgram('tanhGrad'),
+};
 const isWasmBinary = (op: BinaryOp): op is WasmBinary => (WASM_BINARY as readonly string[]).includes(op);
 const isWasmUnary = (op: UnaryOp): op is WasmUnary => (WASM_UNARY as readonly string[]).includes(op);
 

@@ -120,6 +120,13 @@ describe('fast unary and cast', () => {
     expectSame(fast.binary('reluGrad', g, x, [bits.length], 'float32'), reference.binary('reluGrad', g, x, [bits.length], 'float32'), 'reluGrad on special patterns');
     const big = fromStorage('float32', Float32Array.from({ length: 4099 }, (_, k) => new Float32Array(bits.buffer)[k % bits.length]! * (k % 3 === 0 ? -1 : 1)), [4099]);
     expectSame(fast.unary('relu', big, 'float32'), reference.unary('relu', big, 'float32'), 'relu on the wasm loop');
+    // the three pullbacks from WASM_FROM elements run on a one-node fused kernel: the same bits, broadcast operands too
+    const cot = fromStorage('float32', Float32Array.from({ length: 4099 }, (_, k) => (k % 2 === 0 ? -1.5 : 2.25) * ((k % 17) + 1)), [4099]);
+    const row = fromStorage('float32', Float32Array.from({ length: 4099 }, (_, k) => Math.sin(k)), [1, 4099]);
+    for (const op of ['reluGrad', 'sigmoidGrad', 'tanhGrad'] as const) {
+      expectSame(fast.binary(op, cot, big, [4099], 'float32'), reference.binary(op, cot, big, [4099], 'float32'), `${op} on the fused kernel`);
+      expectSame(fast.binary(op, cot, row, [3, 4099], 'float32'), reference.binary(op, cot, row, [3, 4099], 'float32'), `${op} broadcast`);
+    }
     const i = randomView(next, [3, 7], 'int32', 'sliced');
     expectSame(fast.unary('relu', i, 'int32'), reference.unary('relu', i, 'int32'), 'relu on int32');
   });
