@@ -104,12 +104,14 @@ export const applyTraced = (
 /**
  * Applies a function with its own pullback at the top active level only: `run` works on the
  * values one level down (its ops record at lower levels as usual) and returns the output and
- * the pullback. This is customVjp and checkpoint.
+ * the pullback. This is customVjp and checkpoint (named 'custom': user code, whose cotangents the
+ * backward pass never recycles), and the library's own rules (softmax), named by their op.
  */
 export const applyCustom = (
   inputs: readonly AnyTensor[],
   run: (primals: readonly AnyTensor[]) => readonly [AnyTensor, Pullback],
   onClosure: (trace: Trace) => void = () => undefined,
+  name = 'custom',
 ): AnyTensor => {
   const ins = inputs.map(live);
   const trace = topTrace(ins) ?? stack[stack.length - 1];
@@ -125,12 +127,12 @@ export const applyCustom = (
     // the function used tensors traced at this level that are not its arguments: their ops were
     // recorded as usual; the custom pullback adds the arguments' part to the same output
     onClosure(trace);
-    trace.nodes.push({ inputs: ins, output: closed, pullback, held: heldBy(ins, out), name: 'custom' });
+    trace.nodes.push({ inputs: ins, output: closed, pullback, held: heldBy(ins, out), name });
     return out;
   }
   if (topTrace(ins) === undefined) return out;
   const tracer = newTracer(trace, out);
-  trace.nodes.push({ inputs: ins, output: idAt(tracer, trace)!, pullback, held: heldBy(ins, out), name: 'custom' });
+  trace.nodes.push({ inputs: ins, output: idAt(tracer, trace)!, pullback, held: heldBy(ins, out), name });
   return tracer;
 };
 

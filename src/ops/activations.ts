@@ -1,10 +1,11 @@
-/** @file Activation functions as composites of primitives (no hand-written VJPs). */
-import { bind } from '../core/index.js';
+/** @file Activation functions as composites of primitives (softmax with its own pullback, fused). */
+import { applyCustom, bind } from '../core/index.js';
 import type { DType } from '../dtype/index.js';
 import { normAxis, type AlongAxis, type Shape } from '../shape/index.js';
 import type { AnyTensor, Tensor } from '../tensor/index.js';
 import type { Check } from '../../types/index.js';
 import { abs, add, cast, div, erf, exp, expm1, greater, log1p, maximum, mul, neg, sigmoid, sub, tanh, where } from './elementwise.js';
+import { fuse } from './fuse.js';
 import { primitives } from './primitives.js';
 import { logSumExp, max, sum } from './reduce.js';
 
@@ -28,14 +29,25 @@ export const silu: Activation = act((x) => mul(x, sigmoid(x)));
 /** log(1 + e^x), stable for any x: max(x, 0) + log1p(e^-|x|) */
 export const softplus: Activation = act((x) => add(maximum(x, 0), log1p(exp(neg(abs(x))))));
 
+// softmax in two fused passes each way: e = exp(x - max) forward, then e / sum(e); backward
+// dx = y · (g - sum(g · y)) (the Jacobian diag(y) - y yᵀ applied to g), instead of the pullbacks
+// of sub, exp, sum and div one by one (four full passes and the sum's broadcast)
+const expShifted = fuse((x: T, m: T): T => exp(sub(x, m)) as T);
+const softmaxPullback = fuse((y: T, g: T, s: T): T => mul(y, sub(g, s)) as T);
+
 /** softmax along an axis (default the last), stable for large logits */
 export const softmax = <S extends Shape, D extends DType, const A extends number = -1>(
   x: Tensor<S, D>, axis?: Check<AlongAxis<S, A, 'softmax'>, A>,
 ): Tensor<S, 'float32'> => {
   const ax = normAxis('softmax', (axis as number | undefined) ?? -1, x.shape as readonly number[]);
-  const shifted = sub(x as T, bind(primitives.stopGradient, [max(x as T, ax, { keepdims: true })], {}));
-  const e = exp(shifted);
-  return div(e, sum(e, ax, { keepdims: true })) as T as Tensor<S, 'float32'>;
+  const xf = x.dtype === 'float32' ? x as T : cast(x as T, 'float32');
+  return applyCustom([xf], ([xp]) => {
+    const m = bind(primitives.stopGradient, [max(xp!, ax, { keepdims: true })], {});
+    const e = expShifted(xp!, m);
+    const y = div(e, sum(e, ax, { keepdims: true })) as T;
+    // written with differentiable ops, so grad of grad goes through it
+    return [y, (g: T) => [softmaxPullback(y, g, sum(mul(g, y), ax, { keepdims: true }) as T)]];
+  }, undefined, 'softmax') as Tensor<S, 'float32'>;
 };
 /** log(softmax(x)) along an axis (default the last), computed as x - logSumExp(x): no log of 0 */
 export const logSoftmax = <S extends Shape, D extends DType, const A extends number = -1>(
