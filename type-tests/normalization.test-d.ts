@@ -1,6 +1,6 @@
 /** @file Normalization layer types: shapes kept, channel/feature checks (also inside serial), groups that do not divide, params and state types. */
 import { expectError, expectType } from 'tsd';
-import { key, named, nn, zeros, type Dim, type Tensor } from '../src/index.js';
+import { key, named, nn, zeros, type Dim, type Tensor, standardize, cast } from '../src/index.js';
 
 const { serial, input, dense, relu, batchNorm, layerNorm, rmsNorm, groupNorm, instanceNorm } = nn;
 const train = nn.trainMode(key(0));
@@ -73,3 +73,9 @@ const conv = serial(input(['B', 8, 8, 3]), instanceNorm(3), groupNorm(1, 3), bat
 expectType<Tensor<['B', 8, 8, 3]>>(conv.apply(conv.init(key(11)), named(zeros([2, 8, 8, 3]), ['B', 8, 8, 3]), train));
 expectError(serial(input(['B', 8, 8, 3]), instanceNorm(3), groupNorm(1, 4)));
 expectType<Dim[]>([] as Dim[]);
+
+// ---- standardize (the op inside layer/group/instance norm): same shape, float32 ------------------
+expectType<Tensor<[2, 3, 4]>>(standardize(zeros([2, 3, 4]), -1));
+expectType<Tensor<['B', 8]>>(standardize(named(zeros([5, 8]), ['B', 8]), [0, 1], { eps: 1e-3 }));
+expectType<Tensor<[3]>>(standardize(cast(zeros([3]), 'int32'), 0));
+expectError(standardize(zeros([2, 3]), -1, { eps: 'small' }));

@@ -1,6 +1,6 @@
 /** @file Normalization layers, channels-last: batchNorm (running statistics as state), layerNorm, rmsNorm, groupNorm, instanceNorm. */
 import type { Check, Compare, Mod, ShapeError } from '../../types/index.js';
-import { add, mean, mul, reshape, rsqrt, square, stopGradient, sub } from '../ops/index.js';
+import { add, fuse, mean, mul, reshape, rsqrt, square, standardize, stopGradient, sub } from '../ops/index.js';
 import { split, type Key } from '../random/index.js';
 import { numel, ShapeMismatchError, showShape, ValueError, type DimEq, type Dim, type IsDynRank, type Shape } from '../shape/index.js';
 import { full, type AnyTensor, type Tensor } from '../tensor/index.js';
@@ -105,8 +105,9 @@ const affineInit = (options: NormOptions, shape: readonly number[]) => (key: Key
   const [k1, k2] = split(key);
   return { scale: (options.scaleInit ?? init.ones)(k1, shape), bias: (options.biasInit ?? init.zeros)(k2, shape) };
 };
-/** y·scale + bias, broadcast over the leading axes */
-const affine = (y: T, p: AffineParams<Shape> | null): T => (p === null ? y : add(mul(y, p.scale), p.bias) as T);
+/** y·scale + bias, broadcast over the leading axes (one fused pass) */
+const scaleShift = fuse((y: T, scale: T, bias: T): T => add(mul(y, scale), bias) as T);
+const affine = (y: T, p: AffineParams<Shape> | null): T => (p === null ? y : scaleShift(y, p.scale, p.bias));
 const axesBetween = (from: number, to: number): number[] => Array.from({ length: Math.max(to - from, 0) }, (_, i) => from + i);
 /**
  * (x - mean) / sqrt(var + eps) with the mean and biased variance over `axes` (kept as size-1 axes).
@@ -118,7 +119,7 @@ const standardizeWithMoments = (x: T, axes: readonly number[], eps: number): { r
   const variance = mean(square(centred), axes as number[], { keepdims: true }) as T;
   return { y: mul(centred, rsqrt(add(variance, eps))) as T, mean: mu, variance };
 };
-const standardize = (x: T, axes: readonly number[], eps: number): T => standardizeWithMoments(x, axes, eps).y;
+const standardized = (x: T, axes: readonly number[], eps: number): T => standardize(x, axes, { eps }) as T;
 const shapeOf = (x: T): readonly number[] => x.shape as readonly number[];
 
 // ---- batchNorm -----------------------------------------------------------------------------------
@@ -196,7 +197,7 @@ export const layerNorm = <const N extends number | readonly number[], const A ex
       requireDType(name, x, ['float32']);
       const xs = shapeOf(x);
       checkTrailing(name, 'features', xs, ns);
-      return [affine(standardize(x, axesBetween(xs.length - ns.length, xs.length), eps), p as AffineParams<Shape> | null), s];
+      return [affine(standardized(x, axesBetween(xs.length - ns.length, xs.length), eps), p as AffineParams<Shape> | null), s];
     });
 };
 
@@ -246,7 +247,7 @@ export const groupNorm = <const G extends number, const C extends number, const 
       checkTrailing(name, 'channels', xs, [c], 2);
       // [B, ...spatial, C] -> [B, ...spatial, G, C/G]: reduce the spatial axes and the last one, keep B and G
       const grouped = reshape(x as Tensor<Shape>, [...xs.slice(0, -1), groups, c / groups] as Dim[]) as T;
-      const y = reshape(standardize(grouped, [...axesBetween(1, r - 1), r], eps) as Tensor<Shape>, xs as Dim[]) as T;
+      const y = reshape(standardized(grouped, [...axesBetween(1, r - 1), r], eps) as Tensor<Shape>, xs as Dim[]) as T;
       return [affine(y, p as AffineParams<Shape> | null), s];
     });
 };
@@ -271,6 +272,6 @@ export const instanceNorm = <const C extends number, const A extends boolean = t
       requireDType(name, x, ['float32']);
       const xs = shapeOf(x);
       checkTrailing(name, 'channels', xs, [channels], 3);
-      return [affine(standardize(x, axesBetween(1, xs.length - 1), eps), p as AffineParams<Shape> | null), s];
+      return [affine(standardized(x, axesBetween(1, xs.length - 1), eps), p as AffineParams<Shape> | null), s];
     });
 };

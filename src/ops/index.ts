@@ -16,3 +16,4 @@ export * from './conv.js';
 export * from './pool.js';
 export * from './attention.js';
 export { fuse } from './fuse.js';
+export { standardize, type StandardizeOptions } from './normalize.js';

@@ -6,7 +6,7 @@ import {
   abs, add, argmax, argsort, atan2, broadcastTo, cast, ceil, clip, concat, conv1d, conv2d, cos, cumsum, div, dot, einsum, erf, exp,
   expandDims, expm1, flatten, floor, fromArray, gather, log, log1p, logSumExp, matmul, max, maximum, mean, min,
   minimum, mod, mul, neg, outer, pad, pow, prod, reciprocal, relu, reshape, round, rsqrt, sigmoid, sign, sin, slice,
-  softmax, sort, split, sqrt, square, squeeze, stack, stopGradient, sub, sum, take, tanh, tensor, tile, toArray, topk,
+  softmax, sort, split, standardize, sqrt, square, squeeze, stack, stopGradient, sub, sum, take, tanh, tensor, tile, toArray, topk,
   transpose, variance, where, type AnyTensor, type Operand, type Tensor,
 } from '../../src/index.js';
 
@@ -197,6 +197,10 @@ const reduceRows: Spec[] = [
   row('softmax, last axis', { x: rand([3, 5], -2, 2) }, ({ x }) => softmax(x)),
   row('softmax, first axis', { x: rand([4, 3], -2, 2) }, ({ x }) => softmax(x, 0)),
   row('softmax, big enough for the wasm kernels', { x: rand([3, 700], -2, 2) }, ({ x }) => softmax(x)),
+  // standardize (layer/group/instance norm's core) has its own fused pullback too
+  row('standardize, last axis', { x: rand([3, 6], -2, 2) }, ({ x }) => standardize(x, -1)),
+  row('standardize, two axes, eps 0.1', { x: rand([2, 3, 4], -2, 2) }, ({ x }) => standardize(x, [1, 2], { eps: 0.1 })),
+  row('standardize, big enough for the wasm kernels', { x: rand([4, 600], -2, 2) }, ({ x }) => standardize(x, 1)),
   row('cumsum, axis 0', { x: rand([3, 4]) }, ({ x }) => cumsum(x, 0)),
   row('cumsum, axis -1', { x: rand([3, 4]) }, ({ x }) => cumsum(x, -1)),
   row('cumsum, exclusive', { x: rand([3, 4]) }, ({ x }) => cumsum(x, 1, { exclusive: true })),

@@ -1,7 +1,7 @@
 /** @file Activations (leakyRelu, elu, gelu, silu, softplus, softmax, logSoftmax) against values from their formulas. */
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
-  elu, gelu, leakyRelu, logSoftmax, ShapeMismatchError, silu, softmax, softplus, sum, tensor, toArray,
+  elu, gelu, leakyRelu, logSoftmax, ShapeMismatchError, silu, softmax, softplus, standardize, sum, tensor, toArray,
   type AnyTensor, type Tensor,
 } from '../../src/index.js';
 import { expectClose } from '../backend/fixtures.js';
@@ -93,5 +93,26 @@ describe('softmax, logSoftmax', () => {
   it('names itself in axis errors', () => {
     expect(() => softmax(tensor([1, 2]), 1 as never)).toThrow('softmax: axis 1 out of range for rank 1');
     expect(() => logSoftmax(tensor([1, 2]), 1 as never)).toThrow('logSoftmax: axis 1 out of range for rank 1');
+  });
+});
+
+describe('standardize', () => {
+  it('is (x - mean) / sqrt(var + eps) over the axes, computed here in float64', () => {
+    const rows = [[1, 2, 4, 8], [-3, 0.5, 0.25, 10]];
+    const eps = 1e-3;
+    const want = rows.flatMap((r) => {
+      const m = r.reduce((a, b) => a + b, 0) / r.length, v = r.reduce((a, b) => a + (b - m) ** 2, 0) / r.length;
+      return r.map((x) => (x - m) / Math.sqrt(v + eps));
+    });
+    const y = standardize(tensor([[1, 2, 4, 8], [-3, 0.5, 0.25, 10]]), -1, { eps });
+    expect(y.shape).toEqual([2, 4]);
+    expectTypeOf(y).toEqualTypeOf<Tensor<[2, 4]>>();
+    expectClose(values(y), want);
+    // over both axes: one mean and variance for all eight
+    const all = rows.flat(), m = all.reduce((a, b) => a + b, 0) / 8, v = all.reduce((a, b) => a + (b - m) ** 2, 0) / 8;
+    expectClose(values(standardize(tensor(rows), [0, 1])), all.map((x) => (x - m) / Math.sqrt(v + 1e-5)));
+  });
+  it('names itself in an axis error', () => {
+    expect(() => standardize(tensor([[1, 2]]), 2)).toThrow(/standardize/);
   });
 });
