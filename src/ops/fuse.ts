@@ -2,7 +2,7 @@
 import { programKey, type FusedProgram } from '../backend/index.js';
 import { bind, stage, staging, type Staged } from '../core/index.js';
 import type { Shape } from '../shape/index.js';
-import { full, isTensor, type AnyTensor, type Tensor } from '../tensor/index.js';
+import { fromView, full, isTensor, traceOf, viewOf, type AnyTensor, type Tensor } from '../tensor/index.js';
 import type { DType } from '../dtype/index.js';
 import { unbroadcast } from './adjoints.js';
 import { binaryDerivatives, unaryDerivatives } from './derivatives.js';
@@ -89,7 +89,7 @@ const shapeOf = (t: T): readonly number[] => t.shape as readonly number[];
 export const fusedVjp = (g: T, inputs: readonly T[], program: FusedProgram, shape: readonly number[], needs: readonly boolean[]): (T | null)[] => {
   const want = inputs.map((x, k) => needs[k] !== false && x.dtype === 'float32');
   const m = program.outputs.length;
-  const gs = m === 1 ? [g] : program.outputs.map((_, j) => squeeze(slice(g as Tensor<number[]>, [[j, j + 1]]), 0) as T);
+  const gs = m === 1 ? [g] : program.outputs.map((_, j) => entry(g, j));
   const d = derivative(program, inputs.map(shapeOf), shape, want);
   const got = d.reached.length === 0 ? undefined
     : bind(primitives.fused, [...inputs, ...gs, ...d.staged.captured], { program: d.staged.program, shape: d.staged.shape });
@@ -97,9 +97,19 @@ export const fusedVjp = (g: T, inputs: readonly T[], program: FusedProgram, shap
     if (!want[k]) return null;
     const j = d.reached.indexOf(k);
     if (j < 0 || got === undefined) return full(shapeOf(x), 0, 'float32');
-    const c = d.reached.length === 1 ? got : squeeze(slice(got as Tensor<number[]>, [[j, j + 1]]), 0) as T;
+    const c = d.reached.length === 1 ? got : entry(got, j);
     return unbroadcast(c, shapeOf(x));
   });
+};
+
+/**
+ * Entry j of a stacked [m, ...shape] value: a view of its storage when nothing traces it (first
+ * order: no op needs recording), else the differentiable slice.
+ */
+const entry = (stacked: T, j: number): T => {
+  if (traceOf(stacked) !== undefined) return squeeze(slice(stacked as Tensor<number[]>, [[j, j + 1]]), 0) as T;
+  const v = viewOf(stacked);
+  return fromView({ ...v, shape: v.shape.slice(1), strides: v.strides.slice(1), offset: v.offset + j * v.strides[0]! });
 };
 
 /** a derivative program, and the inputs whose cotangents are its outputs (in order) */
