@@ -114,11 +114,8 @@ export const stage = (
       s.inputs.push(EMPTY_TENSOR);
       return [placeholder(s, { kind: 'input', index }, 'float32', shape), dtype] as const;
     });
-    const placeholders = ins.map(([p, dtype]) => {
-      if (dtype === 'float32') return p;
-      const b = placeholder(s, { kind: 'binary', op: 'notEqual', a: nodeFor(s, p), b: nodeFor(s, zero()) }, 'bool', p.shape as readonly number[]);
-      return b;
-    });
+    const placeholders = ins.map(([p, dtype]) => (dtype === 'float32' ? p
+      : placeholder(s, { kind: 'binary', op: 'notEqual', a: nodeFor(s, p), b: nodeFor(s, zero()) }, 'bool', p.shape as readonly number[])));
     const out = f(placeholders);
     const outputs = (isTensor(out) ? [out] : out).map((t) => nodeFor(s, t));
     for (const node of outputs) {

@@ -196,14 +196,13 @@ export const backward = (
   results?: ReadonlySet<number>,
 ): Map<number, AnyTensor> => {
   const reuse = results !== undefined && stack.length === 0;
-  return reuse ? withOwnership(() => walk(trace, seeds, accumulate, results)) : walk(trace, seeds, accumulate, results);
+  return reuse ? withOwnership(() => walk(trace, seeds, accumulate, results, true)) : walk(trace, seeds, accumulate, results, false);
 };
 
 const walk = (
   trace: Trace, seeds: ReadonlyMap<number, AnyTensor>, accumulate: (a: AnyTensor, b: AnyTensor) => AnyTensor,
-  results: ReadonlySet<number> | undefined,
+  results: ReadonlySet<number> | undefined, reuse: boolean,
 ): Map<number, AnyTensor> => {
-  const reuse = results !== undefined && stack.length === 0;
   const pending = new Map<number, Part[]>();
   // references from parts to each storage array (only counted when reusing)
   const refs = new Map<object, number>();
