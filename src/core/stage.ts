@@ -1,5 +1,5 @@
 /** @file Staging: running a function on placeholder tensors to record its elementwise primitives as a fused program (what `fuse` compiles). */
-import type { BinaryOp, FusedDType, FusedNode, FusedProgram, UnaryOp } from '../backend/index.js';
+import { fromStorage, type BinaryOp, type FusedDType, type FusedNode, type FusedProgram, type UnaryOp } from '../backend/index.js';
 import type { DType } from '../dtype/index.js';
 import { broadcastShapes, contiguousStrides, showShape, ValueError } from '../shape/index.js';
 import { fromView, isTensor, PLACEHOLDER, viewOf, type AnyTensor } from '../tensor/index.js';
@@ -42,11 +42,14 @@ const nodeFor = (s: Session, t: AnyTensor): number => {
   if (known !== undefined) return known;
   const have = s.captured.get(t);
   if (have !== undefined) return have;
-  if (t.dtype !== 'float32') {
+  // an int32 scalar (what a comparison makes of an integer: greater(x, 0)) is the same number in
+  // float32 up to 2^24, which is all a float32 program can compare or combine it with
+  const v = viewOf(t), small = t.dtype === 'int32' && t.size === 1 && Math.abs(v.data[v.offset]!) <= 2 ** 24;
+  if (t.dtype !== 'float32' && !small) {
     throw new ValueError(s.op, `the function reads a ${t.dtype} tensor ${showShape(t.shape as readonly number[])} it closes over; fused programs compute in float32 (cast it first, or pass it as an argument)`);
   }
   const index = s.inputs.length;
-  s.inputs.push(t);
+  s.inputs.push(small ? fromView(fromStorage('float32', Float32Array.of(v.data[v.offset]!), v.shape)) : t);
   s.nodes.push({ kind: 'input', index });
   s.dtypes.push('float32');
   s.shapes.push([...(t.shape as readonly number[])]);

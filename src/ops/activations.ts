@@ -1,4 +1,4 @@
-/** @file Activation functions as composites of primitives (softmax with its own pullback, fused). */
+/** @file Activation functions as composites of primitives, the common ones fused (ops/fuse); softmax with its own pullback. */
 import { applyCustom, bind } from '../core/index.js';
 import type { DType } from '../dtype/index.js';
 import { normAxis, type AlongAxis, type Shape } from '../shape/index.js';
@@ -16,16 +16,16 @@ export type Activation = <S extends Shape, D extends DType>(x: Tensor<S, D>) => 
 const act = (f: (x: T) => T): Activation => ((x: T) => f(x.dtype === 'float32' ? x : cast(x, 'float32'))) as Activation;
 
 /** x for x > 0, slope * x otherwise (default slope 0.01, as PyTorch; Keras uses 0.3) */
-export const leakyRelu = (slope = 0.01): Activation => act((x) => where(greater(x, 0), x, mul(x, slope)));
+export const leakyRelu = (slope = 0.01): Activation => act(fuse((x: T): T => where(greater(x, 0), x, mul(x, slope)) as T));
 /** x for x > 0, alpha * (e^x - 1) otherwise (e^x - 1 is taken of min(x, 0), so the unused branch never overflows) */
 export const elu = (alpha = 1): Activation => act((x) => where(greater(x, 0), x, mul(expm1(where(greater(x, 0), 0, x)), alpha)));
 /** x * Phi(x), exact (erf) or with the tanh approximation */
 export const gelu = (options: { readonly approximate?: boolean } = {}): Activation =>
-  options.approximate
-    ? act((x) => mul(mul(x, 0.5), add(tanh(mul(add(x, mul(mul(mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI))), 1)))
-    : act((x) => mul(mul(x, 0.5), add(erf(mul(x, Math.SQRT1_2)), 1)));
+  options.approximate ? act(geluTanh) : act((x) => mul(mul(x, 0.5), add(erf(mul(x, Math.SQRT1_2)), 1)));
+// one fused pass each way (the same ops; ops/fuse): the tanh form of gelu is eight ops
+const geluTanh = fuse((x: T): T => mul(mul(x, 0.5), add(tanh(mul(add(x, mul(mul(mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI))), 1)) as T);
 /** x * sigmoid(x) (swish) */
-export const silu: Activation = act((x) => mul(x, sigmoid(x)));
+export const silu: Activation = act(fuse((x: T): T => mul(x, sigmoid(x)) as T));
 /** log(1 + e^x), stable for any x: max(x, 0) + log1p(e^-|x|) */
 export const softplus: Activation = act((x) => add(maximum(x, 0), log1p(exp(neg(abs(x))))));
 

@@ -159,6 +159,14 @@ describe('fuse refuses what is not elementwise', () => {
     expect(() => bad(rand([3]), rand([4]))).toThrow(/add.*\[3\].*\[4\]/);
   });
 
+  it('compares with integers (which comparisons lift to int32 scalars) as exact float32 numbers', () => {
+    const x = rand([5000]);
+    const f = (a: Tensor<[5000]>) => where(greater(a, 0), a, mul(a, 0.01));
+    expect(bitsEqual(fuse(f)(x), f(x))).toBe(true);
+    const big = fuse((a: Tensor<[5000]>) => where(greater(a, 2 ** 24 + 1), a, 0));
+    expect(() => big(x)).toThrow(/fuse: the function reads a int32 tensor \[\]/);
+  });
+
   it('refuses int32 arguments and int32 tensors it closes over', () => {
     const i = cast(rand([3]), 'int32');
     expect(() => fuse((a: Tensor<[3]>) => add(a, 1))(i as unknown as Tensor<[3]>)).toThrow(/fuse: argument 0 is int32/);
