@@ -166,6 +166,8 @@ const compile = (program: FusedProgram, scalar: readonly boolean[]): Func | unde
 
 /** compiled kernels by program key and scalar inputs (null: the program does not compile) */
 const cache = new Map<string, Kernel | null>();
+/** kernels kept at most (a program generator that makes new structures forever must not grow memory forever) */
+const KERNELS_KEPT = 512;
 
 const kernelFor = (program: FusedProgram, scalar: readonly boolean[], shared: boolean): Kernel | undefined => {
   const key = `${programKey(program)}#${scalar.map((s) => (s ? 's' : 'a')).join('')}`;
@@ -181,6 +183,7 @@ const kernelFor = (program: FusedProgram, scalar: readonly boolean[], shared: bo
         k = null;
       }
     }
+    if (cache.size >= KERNELS_KEPT) cache.clear();
     cache.set(key, k);
   }
   return k ?? undefined;
