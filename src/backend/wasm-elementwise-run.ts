@@ -1,5 +1,6 @@
 /** @file Runs float32 elementwise ops on the wasm loops: operands copied in (one memcpy each, or one per row of a sparse operand), one call per block of rows, the result copied out. */
-import { heap, setResident, wasmKernels } from './wasm-matmul.js';
+import { heap, ringHeap, setResident, wasmKernels } from './wasm-matmul.js';
+import { residentAddress, RING_AT } from './wasm-resident.js';
 import { SV, VS, VV, type WasmBinary } from './wasm-elementwise.js';
 import type { WasmUnary } from './wasm-transcendental.js';
 
@@ -35,16 +36,20 @@ export const binaryWasm = (
   if (pattern < 0 || kern === undefined) return false;
   const aSpan = spanOf(a, blocks, rows, n), bSpan = spanOf(b, blocks, rows, n);
   if (aSpan < 0 || bSpan < 0 || aSpan > SLACK * size + 64 || bSpan > SLACK * size + 64) return false;
-  const dAt = 0, aAt = align16(4 * size), bAt = align16(aAt + 4 * aSpan);
-  setResident(undefined);
-  const h = heap(kern, bAt + 4 * bSpan);
-  if (h === undefined) return false;
+  const dAt = 0, aAt = align16(4 * size), bAt = align16(aAt + 4 * aSpan), bytes = bAt + 4 * bSpan;
   const a0 = a.starts[0]!, b0 = b.starts[0]!;
-  h.set(a.data.subarray(a0, a0 + aSpan), aAt >> 2);
-  h.set(b.data.subarray(b0, b0 + bSpan), bAt >> 2);
+  // an operand read again is read in place from the ring of kept copies (before the scratch view: the ring may grow the memory)
+  const ka = bytes > RING_AT ? undefined : residentAddress(a.data, () => ringHeap(kern));
+  const kb = bytes > RING_AT ? undefined : residentAddress(b.data, () => ringHeap(kern));
+  setResident(undefined);
+  const h = heap(kern, bytes);
+  if (h === undefined) return false;
+  if (ka === undefined) h.set(a.data.subarray(a0, a0 + aSpan), aAt >> 2);
+  if (kb === undefined) h.set(b.data.subarray(b0, b0 + bSpan), bAt >> 2);
+  const aBase = ka === undefined ? aAt : ka + 4 * a0, bBase = kb === undefined ? bAt : kb + 4 * b0;
   const f = kern.ew.binary[op];
   for (let k = 0; k < blocks; k++) {
-    f(dAt + 4 * k * rows * n, aAt + 4 * (a.starts[k]! - a0), bAt + 4 * (b.starts[k]! - b0), rows, n, 4 * a.rowStep, 4 * b.rowStep, pattern);
+    f(dAt + 4 * k * rows * n, aBase + 4 * (a.starts[k]! - a0), bBase + 4 * (b.starts[k]! - b0), rows, n, 4 * a.rowStep, 4 * b.rowStep, pattern);
   }
   out.set(h.subarray(0, size));
   return true;

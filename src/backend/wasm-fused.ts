@@ -1,9 +1,11 @@
 /** @file Fused elementwise programs compiled to one WebAssembly SIMD kernel each: inputs copied in compactly, one pass computing every node in v128 locals, the result copied out. */
 import type { BinaryOp, UnaryOp } from './backend.js';
 import { programKey, type FusedProgram } from './fused-program.js';
-import { overwritten, type View } from './view.js';
+import { isContiguous, overwritten, type View } from './view.js';
 import { WASM_FROM } from './wasm-elementwise-run.js';
-import { heap, setResident, wasmKernels } from './wasm-matmul.js';
+import { heap, ringHeap, setResident, wasmKernels } from './wasm-matmul.js';
+import { residentAddress, RING_AT } from './wasm-resident.js';
+import { sameShape } from '../shape/index.js';
 import {
   absF32x4, add32, mul32, addF32x4, and128, assemble, bitselect128, brIf, const32, constF32x4, constF64x2, demoteF32x4, divF32x4, eqF32x4,
   f32, geF32x4, get, gtF32x4, i32, leF32x4, load128, loop, ltF32x4, ltU32, maxF32x4, minF32x4, mulF32x4, mulF64x2, negF32x4, neF32x4, or128,
@@ -240,11 +242,20 @@ export const fusedWasm = (program: FusedProgram, inputs: readonly View[], shape:
   const f = kernelFor(program, scalar, typeof SharedArrayBuffer !== 'undefined' && kern.memory.buffer instanceof SharedArrayBuffer);
   if (f === undefined) return undefined;
   const padded = Math.ceil(n / PAD) * PAD, arrays = inputs.flatMap((_, k) => (scalar[k] ? [] : [k])), m = program.outputs.length;
+  const bytes = 4 * padded * (m + arrays.length);
+  // an input that is a whole run of `shape` and is read again is read in place from the ring of
+  // kept copies (wasm-resident), not copied in once more (before the scratch view: the ring may grow the memory)
+  const kept = arrays.map((k) => {
+    const v = inputs[k]!;
+    if (bytes > RING_AT || !sameShape(v.shape, shape) || !isContiguous(v)) return undefined;
+    const at = residentAddress(v.data as Float32Array, () => ringHeap(kern));
+    return at === undefined ? undefined : at + 4 * v.offset;
+  });
   setResident(undefined);
-  const h = heap(kern, 4 * padded * (m + arrays.length));
+  const h = heap(kern, bytes);
   if (h === undefined) return undefined;
-  arrays.forEach((k, j) => copyIn(h, (m + j) * padded, inputs[k]!, shape));
-  f(0, 4 * padded, ...arrays.map((_, j) => 4 * (m + j) * padded), ...inputs.flatMap((v, k) => (scalar[k] ? [v.data[v.offset]!] : [])));
+  arrays.forEach((k, j) => { if (kept[j] === undefined) copyIn(h, (m + j) * padded, inputs[k]!, shape); });
+  f(0, 4 * padded, ...arrays.map((_, j) => kept[j] ?? 4 * (m + j) * padded), ...inputs.flatMap((v, k) => (scalar[k] ? [v.data[v.offset]!] : [])));
   for (let j = 0; j < m; j++) out.data.set(h.subarray(j * padded, j * padded + n), j * n);
   return out;
 };

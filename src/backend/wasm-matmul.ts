@@ -2,6 +2,7 @@
 import type { MatmulJob } from './fast-matmul.js';
 import { MR, NR, compileGemm, type GemmArgs, type GemmKernels } from './wasm-gemm.js';
 import { startHelper, type Helper } from './wasm-threads.js';
+import { forgetResident, RING_AT, RING_END, wipeResident } from './wasm-resident.js';
 import { wasmApi, type MemoryType } from './wasm-emit.js';
 
 /** a float32 matrix in JS storage: element (i, j) is data[start + i * rowStep + j * colStep] */
@@ -85,16 +86,29 @@ export const kernelInfo = (options: { readonly waitMs?: number } = {}): KernelIn
 let resident: Float32Array | undefined;
 /** records that `data` now sits at address 0 (or that nothing known does) */
 export const setResident = (data: Float32Array | undefined): void => { resident = data; };
-/** forgets `data` if it is the resident array (its storage is about to be reused with other contents) */
-export const forgetStorage = (data: object): void => { if (resident === data) resident = undefined; };
+/** forgets `data` if it is the resident array or kept in the ring (its storage is about to be reused with other contents) */
+export const forgetStorage = (data: object): void => {
+  if (resident === data) resident = undefined;
+  forgetResident(data);
+};
 
-/** a Float32Array over the whole memory, grown first to hold `bytes`; undefined past the maximum */
+/** a Float32Array over the whole memory, grown first to hold `bytes` of scratch (past RING_AT the kept copies are wiped); undefined past the maximum */
 export const heap = (k: GemmKernels, bytes: number): Float32Array | undefined => {
+  if (bytes > RING_AT) wipeResident();
+  return grown(k, bytes);
+};
+const grown = (k: GemmKernels, bytes: number): Float32Array | undefined => {
   const have = k.memory.buffer.byteLength;
   if (bytes > MAX_PAGES * PAGE) return undefined;
   if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / PAGE));
   return new Float32Array(k.memory.buffer);
 };
+/**
+ * The memory grown to hold the ring of kept copies too (wasm-resident), where it is shared
+ * (growing it then reserves address space only); undefined elsewhere (no ring).
+ */
+export const ringHeap = (k: GemmKernels): Float32Array | undefined =>
+  k.memory.buffer instanceof ArrayBuffer ? undefined : grown(k, RING_END);
 
 /** chunks per shared gemm call, at most: enough for the caller to take over a late helper's share, few enough that re-reading the other operand per chunk stays cheap */
 const MAX_CHUNKS = 8;
