@@ -66,8 +66,16 @@ export const withFloat64 = <T>(f: () => T): T => {
 const RECYCLE_FROM = 1024;
 /** dead arrays kept for reuse, in bytes at most (beyond it they are left to the garbage collector) */
 const RECYCLE_BYTES = 64 * 2 ** 20;
+/**
+ * Arrays of a size no pass has handed back in this many passes are let go: a workload that
+ * changes (another model, another batch size) must not keep the last one's arrays alive.
+ */
+const KEEP_PASSES = 2;
 const free = new Map<number, Float32Array[]>();
+/** the last pass that handed back an array of each size */
+const lastBack = new Map<number, number>();
 let freeBytes = 0;
+let pass = 0;
 let owned: WeakSet<Float32Array> | undefined;
 let poison = false;
 /** for tests: recycled arrays are filled with NaN the moment they come back, so a value still reading one shows it */
@@ -76,6 +84,13 @@ export const poisonRecycled = (on: boolean): void => { poison = on; };
 /** runs f noting the float32 arrays allocate hands out meanwhile (the ones `recycle` may take back); nests into an outer run */
 export const withOwnership = <T>(f: () => T): T => {
   if (owned !== undefined) return f();
+  pass++;
+  lastBack.forEach((at, size) => {
+    if (at >= pass - KEEP_PASSES) return;
+    freeBytes -= (free.get(size)?.length ?? 0) * 4 * size;
+    free.delete(size);
+    lastBack.delete(size);
+  });
   owned = new WeakSet();
   try {
     return f();
@@ -96,6 +111,7 @@ export const recycle = (data: Storage): boolean => {
   const list = free.get(data.length);
   if (list === undefined) free.set(data.length, [data]);
   else list.push(data);
+  lastBack.set(data.length, pass);
   freeBytes += data.byteLength;
   return true;
 };
