@@ -2,6 +2,6 @@
 export type { Abstract, PrimitiveDef } from './primitive.js';
 export { backend, bind } from './bind.js';
 export {
-  applyCustom, applyTraced, backward, idAt, live, newTracer, tapeStats, withTrace, type Pullback, type Trace,
+  applyCustom, applyTraced, backward, idAt, live, newTracer, tapeStats, withTrace, type Product, type Pullback, type Trace,
 } from './trace.js';
 export { stage, staging, type Staged } from './stage.js';

@@ -2,6 +2,7 @@
 import type { Backend, View } from '../backend/index.js';
 import type { DType } from '../dtype/index.js';
 import type { AnyTensor } from '../tensor/index.js';
+import type { Product } from './trace.js';
 
 /** the shape and dtype of a value, without its data */
 export interface Abstract {
@@ -31,5 +32,5 @@ export interface PrimitiveDef<Params> {
    * a cotangent straight into the input's cotangent (what vjp computes by padding with zeros).
    */
   readonly window?: (buffer: View, params: Params) => View;
-  readonly vjp: (ct: AnyTensor, inputs: readonly AnyTensor[], output: AnyTensor, params: Params, needs: readonly boolean[]) => readonly (AnyTensor | null)[];
+  readonly vjp: (ct: AnyTensor, inputs: readonly AnyTensor[], output: AnyTensor, params: Params, needs: readonly boolean[]) => readonly (AnyTensor | Product | null)[];
 }

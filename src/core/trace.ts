@@ -1,6 +1,6 @@
 /** @file The trace stack: levels of nested differentiation, each with its own tape (JAX-style, eager). */
 import { ValueError } from '../shape/index.js';
-import { empty, forgetStorage, sumInto, writeInto, type View } from '../backend/index.js';
+import { empty, fast, forgetStorage, sumInto, writeInto, type View } from '../backend/index.js';
 import { disown, recycle, withOwnership } from '../dtype/index.js';
 import { fromView, traceOf, viewOf, type AnyTensor, type TraceLink } from '../tensor/index.js';
 
@@ -10,7 +10,20 @@ import { fromView, traceOf, viewOf, type AnyTensor, type TraceLink } from '../te
  * window lies in a buffer of the input's shape: backward then writes the cotangent straight
  * into the input's accumulated cotangent instead of padding it out to the input's size.
  */
-export type Pullback = ((cotangent: AnyTensor) => readonly (AnyTensor | null)[]) & { readonly place?: (buffer: View) => View };
+export type Pullback = ((cotangent: AnyTensor) => readonly (AnyTensor | Product | null)[]) & { readonly place?: (buffer: View) => View };
+/**
+ * A cotangent a pullback leaves as a product: aᵀ·g of 2-D float32 tensors nothing traces (a weight
+ * matrix's gradient). Backward sums all the products that reach one id as one product over their
+ * rows stacked (Σ aₜᵀ·gₜ = [a₁; a₂; ...]ᵀ·[g₁; g₂; ...]): a recurrent kernel's gradient over 50 time
+ * steps is one matrix product instead of 50 and their sum.
+ */
+export interface Product { readonly transposedProduct: readonly [AnyTensor, AnyTensor] }
+const isProduct = (x: AnyTensor | Product): x is Product => 'transposedProduct' in x;
+/** aᵀ for a 2-D view (a strided view of the same storage) */
+const transposed = (v: View): View => ({ ...v, shape: [v.shape[1]!, v.shape[0]!], strides: [v.strides[1]!, v.strides[0]!] });
+/** a cotangent as a tensor: a product computed (raw kernels: products are only made where nothing traces their factors) */
+const forced = (x: AnyTensor | Product): AnyTensor =>
+  isProduct(x) ? fromView(fast.matmul(transposed(viewOf(x.transposedProduct[0])), viewOf(x.transposedProduct[1]), [])) : x;
 
 /** one recorded application: the inputs as the trace saw them, the output's id, and its pullback */
 interface Node {
@@ -150,7 +163,10 @@ export const withTrace = <T>(f: (trace: Trace) => T): [T, Trace] => {
 
 /** one contribution to a cotangent: a tensor of the target's shape, or one to be written into a window of it */
 interface Part {
+  /** the value (for a product part: its g, which stands for it in dtype and trace checks) */
   readonly value: AnyTensor;
+  /** [a, g] of a part that is aᵀ·g, not yet computed */
+  readonly product?: readonly [AnyTensor, AnyTensor];
   /** the window of a buffer of `shape` the value belongs in (a slice's input), with the pullback that pads it there */
   readonly place?: (buffer: View) => View;
   readonly shape?: readonly number[];
@@ -166,7 +182,8 @@ const untraced = (t: AnyTensor): boolean => topTrace([live(t)]) === undefined;
  * copied in, the rest added (the same double sums, rounded by the store, as chained adds), windows
  * written in place; else with `accumulate` (differentiable ops), windows padded by their pullbacks.
  */
-const total = (parts: readonly Part[], accumulate: (a: AnyTensor, b: AnyTensor) => AnyTensor): AnyTensor => {
+const total = (all: readonly Part[], accumulate: (a: AnyTensor, b: AnyTensor) => AnyTensor): AnyTensor => {
+  const parts = withProducts(all);
   const first = parts[0]!;
   if (parts.length === 1 && first.place === undefined) return first.value;
   const shape = first.shape ?? (first.value.shape as readonly number[]);
@@ -176,6 +193,21 @@ const total = (parts: readonly Part[], accumulate: (a: AnyTensor, b: AnyTensor) 
     if (whole || parts.every((p, i) => writeInto(p.place?.(buffer) ?? buffer, viewOf(p.value), i > 0))) return fromView(buffer);
   }
   return parts.map((p) => p.padded?.() ?? p.value).reduce(accumulate);
+};
+
+/**
+ * The parts with their products computed: all of them products (of one shape) as one product of
+ * the stacked factors, in a part of its own; otherwise each product alone (raw kernels: products
+ * are only made where nothing traces their factors).
+ */
+const withProducts = (parts: readonly Part[]): readonly Part[] => {
+  const products = parts.filter((p) => p.product !== undefined);
+  if (products.length === 0) return parts;
+  if (products.length === parts.length && parts.length > 1) {
+    const a = fast.concat(parts.map((p) => viewOf(p.product![0])), 0), g = fast.concat(parts.map((p) => viewOf(p.product![1])), 0);
+    return [{ value: fromView(fast.matmul(transposed(a), g, [])) }];
+  }
+  return parts.map((p) => (p.product === undefined ? p : { value: forced({ transposedProduct: p.product }) }));
 };
 
 /**
@@ -221,10 +253,14 @@ const walk = (
   };
   const add = (id: number, part: Part): void => {
     hold(part.value);
+    if (part.product !== undefined) hold(part.product[0]);
     const parts = pending.get(id);
     if (parts === undefined) pending.set(id, [part]);
     else parts.push(part);
   };
+  // how many nodes read each id (a product part waits for the others only when there are others)
+  const uses = new Map<number, number>();
+  for (const n of trace.nodes) for (const x of n.inputs) { const id = idAt(x, trace); if (id !== undefined) uses.set(id, (uses.get(id) ?? 0) + 1); }
   // the node that pulls each id back last (the smallest index with it as output)
   const last = new Map<number, number>();
   if (reuse) trace.nodes.forEach((n, i) => { if (!last.has(n.output)) last.set(n.output, i); });
@@ -237,19 +273,27 @@ const walk = (
     // kept, summed: a custom node (checkpoint closing over traced tensors) shares its output id with the node that made it
     pending.set(node.output, [{ value: ct }]);
     hold(ct);
-    parts.forEach((p) => drop(p.value));
+    parts.forEach((p) => { drop(p.value); if (p.product !== undefined) drop(p.product[0]); });
     const { pullback } = node, place = pullback.place, x = node.inputs[0];
     if (place !== undefined && node.inputs.length === 1 && x !== undefined) {
       const id = idAt(x, trace);
-      if (id !== undefined) add(id, { value: ct, place, shape: x.shape as readonly number[], padded: () => pullback(ct)[0]! });
+      if (id !== undefined) add(id, { value: ct, place, shape: x.shape as readonly number[], padded: () => forced(pullback(ct)[0]!) });
     } else {
       // a custom pullback is user code: what it sees and what it gives may be kept anywhere
       if (node.name === 'custom') disown(viewOf(ct).data);
       const ins = pullback(ct);
       node.inputs.forEach((input, k) => {
         const id = idAt(input, trace), g = ins[k];
-        if (g !== undefined && g !== null && node.name === 'custom') disown(viewOf(g).data);
-        if (id !== undefined && g !== undefined && g !== null) add(id, { value: g });
+        if (g === undefined || g === null) return;
+        if (isProduct(g)) {
+          const [a, f] = g.transposedProduct;
+          // kept as a product only where more of them will join it (a weight used by several nodes);
+          // else computed now, so that its factors' storage can be recycled as early as before
+          if (id !== undefined) add(id, (uses.get(id) ?? 0) > 1 ? { value: f, product: g.transposedProduct, shape: [a.shape[1] as number, f.shape[1] as number] } : { value: forced(g) });
+          return;
+        }
+        if (node.name === 'custom') disown(viewOf(g).data);
+        if (id !== undefined) add(id, { value: g });
       });
     }
     if (reuse && last.get(node.output) === i && !results!.has(node.output)) {

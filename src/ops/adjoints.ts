@@ -1,10 +1,10 @@
 /** @file Adjoints of the structural primitives (broadcast, slice, pad, take, matmul, conv, reductions), written with ops. */
-import { bind } from '../core/index.js';
+import { bind, type Product } from '../core/index.js';
 import { windowCounts, type Window } from '../backend/index.js';
 import {
   matmulPlan, normAxes, numel, reduceShape, sameShape, slicePlan, type PadWidths, type Shape, type SliceSpec,
 } from '../shape/index.js';
-import { eye, type AnyTensor, type Tensor } from '../tensor/index.js';
+import { eye, traceOf, type AnyTensor, type Tensor } from '../tensor/index.js';
 import { cast, div, equal, mul, where } from './elementwise.js';
 import { primitives } from './primitives.js';
 
@@ -114,15 +114,22 @@ export const takeAdjoint = (g: T, xShape: readonly number[], indices: T, axis: n
 };
 
 /** the adjoints of matmul: g @ b^T and a^T @ g, summed over broadcast batch dims (each only where `needs` asks: null otherwise) */
-export const matmulAdjoint = (g: T, a: T, b: T, needs: readonly boolean[] = [true, true]): readonly [T | null, T | null] => {
+export const matmulAdjoint = (g: T, a: T, b: T, needs: readonly boolean[] = [true, true]): readonly [T | null, T | Product | null] => {
   const { a2, b2, batch } = matmulPlan(dims(a), dims(b));
   const gm = reshape(g, [...batch, a2[a2.length - 2]!, b2[b2.length - 1]!]);
   const swap = (t: T) => bind(primitives.transpose, [t], { perm: dims(t).map((_, i, s) => (i < s.length - 2 ? i : 2 * s.length - 3 - i)) });
   const da = needs[0] === false ? null : bind(primitives.matmul, [gm, swap(reshape(b, b2))], {});
   // b shared by every batch entry (a dense layer on [..., K] inputs): its gradient is one product over all rows, not a batch of them summed
   const shared = b2.length === 2 && batch.length > 0 && a2.length === batch.length + 2;
+  const plain = b2.length === 2 && a2.length === 2 && batch.length === 0;
+  const rows = (t: T, cols: number): T => reshape(t, [numel(a2.slice(0, -1)), cols]);
+  // a 2-D weight's gradient where nothing traces the factors (first order): left as the product aᵀ·g,
+  // so backward sums a weight's uses (a recurrent kernel's 50 time steps) as one product (trace.ts)
+  if (needs[1] !== false && (plain || shared) && dims(b).length === 2 && b.dtype === 'float32' && traceOf(a) === undefined && traceOf(g) === undefined) {
+    return [da && reshape(unbroadcast(da, a2), dims(a)), { transposedProduct: [rows(a, a2[a2.length - 1]!), rows(gm, b2[1]!)] }];
+  }
   const db = needs[1] === false ? null
-    : shared ? bind(primitives.matmul, [swap(reshape(a, [numel(a2.slice(0, -1)), a2[a2.length - 1]!])), reshape(gm, [numel(a2.slice(0, -1)), b2[1]!])], {})
+    : shared ? bind(primitives.matmul, [swap(rows(a, a2[a2.length - 1]!)), rows(gm, b2[1]!)], {})
     : bind(primitives.matmul, [swap(reshape(a, a2)), gm], {});
   return [da && reshape(unbroadcast(da, a2), dims(a)), db && reshape(unbroadcast(db, b2), dims(b))];
 };

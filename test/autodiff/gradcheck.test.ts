@@ -217,6 +217,12 @@ const linalgRows: Spec[] = [
   row('matmul batched [2,2,3] @ [2,3,4]', { a: rand([2, 2, 3]), b: rand([2, 3, 4]) }, ({ a, b }) => matmul(a, b)),
   row('matmul batch broadcast [2,1,2,3] @ [3,3,2]', { a: rand([2, 1, 2, 3]), b: rand([3, 3, 2]) }, ({ a, b }) => matmul(a, b)),
   row('matmul [2,2,3] @ [3,4] (rhs shared)', { a: rand([2, 2, 3]), b: rand([3, 4]) }, ({ a, b }) => matmul(a, b)),
+  // a weight used at several steps (a recurrent kernel): its gradient is one product over the steps' rows stacked
+  row('matmul, one weight used at three steps', { h: rand([2, 3], -0.5, 0.5), w: rand([3, 3], -0.8, 0.8) }, ({ h, w }) => {
+    const h1 = tanh(matmul(h, w)), h2 = tanh(matmul(h1, w));
+    return add(matmul(h2, w), h1);
+  }),
+  row('matmul, a weight shared by a batched and a plain product', { x: rand([2, 2, 3]), y: rand([4, 3]), w: rand([3, 2]) }, ({ x, y, w }) => [matmul(x, w), matmul(y, w)]),
   row('matmul 1-D lhs [3] @ [3,4]', { a: rand([3]), b: rand([3, 4]) }, ({ a, b }) => matmul(a, b)),
   row('matmul 1-D rhs [2,3] @ [3]', { a: rand([2, 3]), b: rand([3]) }, ({ a, b }) => matmul(a, b)),
   row('matmul 1-D lhs, batched rhs [3] @ [2,3,4]', { a: rand([3]), b: rand([2, 3, 4]) }, ({ a, b }) => matmul(a, b)),
