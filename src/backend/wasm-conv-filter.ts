@@ -1,15 +1,15 @@
 /** @file The WebAssembly SIMD kernels of a convolution's kernel gradient: dw = patches(x)ᵀ @ dy summed over output pixels read in place from the zero-padded input (no im2col). */
 import {
-  add32, addF32x4, block, brIf, bump, call, const32, divU32, eq32, get, i32, ifElse, load128, load32, loadSplat32, loop, ltU32, maddF32x4,
-  mul32, mulF32x4, select32, set, store128, sub32, v128, when, zero128, type Code, type Func,
+  add32, block, brIf, bump, call, const32, divU32, eq32, get, i32, ifElse, load32, loop, ltU32, mul32, select32, set, sub32, v128,
+  when, zero128, type Code, type Func,
 } from './wasm-emit.js';
 import { CONV_MR, CONV_NR } from './wasm-conv-kernels.js';
+import { loadTile, range, storeTile, tileStep, type TileLocals } from './wasm-tile.js';
 
 // parameters of a tile function (byte addresses and byte steps into the memory)
 const X = 0, X_ROW = 1, X_COL = 2, WO = 3, ROWS = 4, DY = 5, DY_ROW = 6, DY_COL = 7, OFFS = 8, TILES = 9, PANELS = 10, DW = 11, DW_ROW = 12, ACC = 13;
 const PARAMS = 14;
 
-const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 /**
  * The tile function for `mr` rows of dw: for each of `tiles` groups of mr rows (row r's byte
@@ -27,17 +27,8 @@ const tileFunc = (mr: number, fused: boolean, nr: number): Func => {
   const xRow = PARAMS + 7, dRow = PARAMS + 8;
   const ptr = PARAMS + 9, off = ptr + mr, dwOff = off + mr; // per row r: its address, its offset, r * DW_ROW
   const acc0 = dwOff + mr, b0 = acc0 + mr * nv, av = b0 + nv;
-  const acc = (r: number, v: number): number => acc0 + r * nv + v;
-  const at = (base: number, r: number): Code => (r === 0 ? get(base) : add32(get(base), get(dwOff + r)));
-  const step: Code = [
-    range(nv).map((v) => set(b0 + v, load128(get(dq), v * 16))),
-    range(mr).map((r) => [
-      set(av, loadSplat32(get(ptr + r))),
-      range(nv).map((v) => set(acc(r, v), fused
-        ? maddF32x4(get(av), get(b0 + v), get(acc(r, v)))
-        : addF32x4(get(acc(r, v)), mulF32x4(get(av), get(b0 + v))))),
-    ]),
-  ];
+  const t: TileLocals = { mr, nv, acc0, b0, av };
+  const step = tileStep(t, get(dq), (r) => get(ptr + r), fused);
   const pixels: Code = [
     set(xRow, get(X)), set(dRow, add32(get(DY), mul32(get(panel), const32(4 * nr)))), set(row, const32(0)),
     loop(
@@ -56,10 +47,10 @@ const tileFunc = (mr: number, fused: boolean, nr: number): Func => {
         set(panel, const32(0)),
         loop(
           ifElse(get(ACC),
-            range(mr).map((r) => range(nv).map((v) => set(acc(r, v), load128(at(dwp, r), v * 16)))),
+            loadTile(t, dwp, dwOff),
             range(mr * nv).map((i) => set(acc0 + i, zero128))),
           pixels,
-          range(mr).map((r) => range(nv).map((v) => store128(at(dwp, r), get(acc(r, v)), v * 16))),
+          storeTile(t, dwp, dwOff),
           bump(dwp, const32(4 * nr)), bump(panel, const32(1)), brIf(0, ltU32(get(panel), get(PANELS))),
         ),
         // back to panel 0, on to the next group of rows

@@ -1,8 +1,9 @@
 /** @file The WebAssembly SIMD direct-convolution kernels: register tiles summed over every kernel position of a zero-padded image in place (no im2col), and their row driver. */
 import {
-  add32, addF32x4, block, brIf, bump, call, const32, divU32, eq32, get, gtU32, i32, load128, load32, loadSplat32, loop, ltU32, maddF32x4,
-  mul32, mulF32x4, select32, set, store128, sub32, v128, when, zero128, type Code, type Func,
+  add32, block, brIf, bump, call, const32, divU32, eq32, get, gtU32, i32, load32, loop, ltU32, mul32, select32, set, sub32, v128,
+  when, zero128, type Code, type Func,
 } from './wasm-emit.js';
+import { range, storeTile, tileStep, type TileLocals } from './wasm-tile.js';
 
 /** rows of a convolution tile: output pixels along a row of the output image (4 x 8 keeps 8 accumulators in registers, as the gemm's tiles) */
 export const CONV_MR = 4;
@@ -13,7 +14,6 @@ export const CONV_NR = 8;
 const A = 0, A_ROW = 1, A_TILE = 2, TABLE = 3, RUNS = 4, B = 5, B_PANEL = 6, C = 7, C_ROW = 8, TILES = 9, PANELS = 10;
 const PARAMS = 11;
 
-const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 /**
  * The tile function for `mr` rows: for each of `tiles` groups of mr output pixels (the first at
@@ -32,18 +32,10 @@ const tileFunc = (mr: number, fused: boolean, nr: number): Func => {
   const ptr = PARAMS + 10; // ptr + r: row r's address in the current run
   const aOff = ptr + mr, cOff = aOff + mr; // r * A_ROW and r * C_ROW
   const acc0 = cOff + mr, b0 = acc0 + mr * nv, av = b0 + nv;
-  const acc = (r: number, v: number): number => acc0 + r * nv + v;
+  const t: TileLocals = { mr, nv, acc0, b0, av };
   // one channel of the mr rows times one row of the panel. The loop is not unrolled: V8 hoists the
   // loads of unrolled steps ahead of their arithmetic and spills (4 steps a trip ran 1.4x slower).
-  const step: Code = [
-    range(nv).map((v) => set(b0 + v, load128(get(bq), v * 16))),
-    range(mr).map((r) => [
-      set(av, loadSplat32(get(ptr + r))),
-      range(nv).map((v) => set(acc(r, v), fused
-        ? maddF32x4(get(av), get(b0 + v), get(acc(r, v)))
-        : addF32x4(get(acc(r, v)), mulF32x4(get(av), get(b0 + v))))),
-    ]),
-  ];
+  const step = tileStep(t, get(bq), (r) => get(ptr + r), fused);
   const runs: Code = [
     set(ent, get(TABLE)), set(run, const32(0)),
     loop(
@@ -64,7 +56,7 @@ const tileFunc = (mr: number, fused: boolean, nr: number): Func => {
           range(mr * nv).map((i) => set(acc0 + i, zero128)),
           set(bq, get(bPanel)),
           runs,
-          range(mr).map((r) => range(nv).map((v) => store128(r === 0 ? get(cp) : add32(get(cp), get(cOff + r)), get(acc(r, v)), v * 16))),
+          storeTile(t, cp, cOff),
           bump(bPanel, get(B_PANEL)), bump(cp, const32(nr * 4)), bump(panel, const32(1)),
           brIf(0, ltU32(get(panel), get(PANELS))),
         ),

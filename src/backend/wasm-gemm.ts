@@ -1,11 +1,13 @@
 /** @file The WebAssembly SIMD GEMM micro-kernels, emitted at load time: MR x NR register tiles of f32x4 accumulators. */
 import {
-  add32, addF32x4, assemble, block, brIf, bump, call, const32, divU32, eq32, eqz32, geU32, get, gtU32, i32, ifElse, load128, load32, loadF32, loadSplat32, loop, ltU32,
-  maddF32x4, mul32, mulF32x4, select32, set, store128, storeF32, sub32, v128, wasmApi, when, zero128, type Code, type Func, type MemoryType, type WasmMemory,
+  add32, assemble, block, brIf, bump, call, const32, divU32, eq32, eqz32, geU32, get, gtU32, i32, ifElse, load128, load32, loadF32,
+  loop, ltU32, mul32, select32, set, store128, storeF32, sub32, v128, wasmApi, when, zero128, type Code, type Func,
+  type MemoryType, type WasmMemory
 } from './wasm-emit.js';
 import { convFuncs, type ConvKernel } from './wasm-conv-kernels.js';
 import { filterFuncs, type FilterKernel } from './wasm-conv-filter.js';
 import { copyRunsFunc } from './wasm-copy.js';
+import { loadTile, range, storeTile, tileStep, type TileLocals } from './wasm-tile.js';
 import { elementwiseExports, elementwiseFuncs, type ElementwiseKernels } from './wasm-elementwise.js';
 
 /** tile shape: MR rows of A by NR columns of B (NR / 4 vectors); 4 x 8 keeps 8 accumulators, 2 B vectors and 1 A splat in x64's 16 vector registers */
@@ -33,17 +35,8 @@ const tileFunc = (mr: number, fused: boolean): Func => {
   const cTile = PARAMS + 6, cp = PARAMS + 7, bPanel = PARAMS + 8;
   const aOff = PARAMS + 9, cOff = aOff + mr; // r * A_ROW and r * C_ROW for r < mr
   const acc0 = cOff + mr, b0 = acc0 + mr * nv, av = b0 + nv;
-  const acc = (r: number, v: number) => acc0 + r * nv + v;
-  const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-  const step: Code[] = [
-    range(nv).map((v) => set(b0 + v, load128(get(bq), v * 16))),
-    range(mr).map((r) => [
-      set(av, loadSplat32(r === 0 ? get(ap) : add32(get(ap), get(aOff + r)))),
-      range(nv).map((v) => set(acc(r, v), fused
-        ? maddF32x4(get(av), get(b0 + v), get(acc(r, v)))
-        : addF32x4(get(acc(r, v)), mulF32x4(get(av), get(b0 + v))))),
-    ]),
-  ];
+  const t: TileLocals = { mr, nv, acc0, b0, av };
+  const step = tileStep(t, get(bq), (r) => (r === 0 ? get(ap) : add32(get(ap), get(aOff + r))), fused);
   const body: Code = [
     range(mr).map((r) => [set(aOff + r, mul32(const32(r), get(A_ROW))), set(cOff + r, mul32(const32(r), get(C_ROW)))]),
     set(aTile, get(A)), set(cTile, get(C)), set(tile, const32(0)),
@@ -53,11 +46,11 @@ const tileFunc = (mr: number, fused: boolean): Func => {
         set(panel, const32(0)), set(bPanel, get(B)), set(cp, get(cTile)),
         loop(
           ifElse(get(ACC),
-            range(mr).map((r) => range(nv).map((v) => set(acc(r, v), load128(r === 0 ? get(cp) : add32(get(cp), get(cOff + r)), v * 16)))),
+            loadTile(t, cp, cOff),
             range(mr * nv).map((i) => set(acc0 + i, zero128))),
           set(ap, get(aTile)), set(bq, get(bPanel)), set(q, const32(0)),
           loop(step, bump(ap, get(A_COL)), bump(bq, get(B_K)), bump(q, const32(1)), brIf(0, ltU32(get(q), get(K)))),
-          range(mr).map((r) => range(nv).map((v) => store128(r === 0 ? get(cp) : add32(get(cp), get(cOff + r)), get(acc(r, v)), v * 16))),
+          storeTile(t, cp, cOff),
           bump(bPanel, get(B_PANEL)), bump(cp, const32(NR * 4)), bump(panel, const32(1)),
           brIf(0, ltU32(get(panel), get(PANELS))),
         ),
